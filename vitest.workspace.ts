@@ -1,0 +1,18 @@
+import * as path from "node:path"
+import { defineWorkspace } from "vitest/config"
+
+const packages = path.join(import.meta.dirname, "packages")
+
+// Tests run against each package's sources, not its built dist/, so a check
+// never depends on a stale build.
+const alias = [
+  { find: /^@volley\/(\w+)$/, replacement: path.join(packages, "$1", "src", "index.ts") },
+  { find: /^@volley\/(\w+)\/(\w+)$/, replacement: path.join(packages, "$1", "src", "$2.ts") }
+]
+
+export default defineWorkspace(
+  ["taskgroup", "riot", "cli", "bench"].map((name) => ({
+    resolve: { alias },
+    test: { name, root: path.join(packages, name), include: ["test/**/*.test.ts"] }
+  }))
+)
