@@ -10,12 +10,12 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   ...effectEslint.configs.dprint,
   {
-    plugins: { "@effect": effectEslint },
     rules: {
       "no-fallthrough": "off",
       "no-irregular-whitespace": "off",
       "object-shorthand": "error",
       "prefer-destructuring": "off",
+      "prefer-rest-params": "off",
       "require-yield": "off",
       "@typescript-eslint/array-type": ["warn", { default: "generic", readonly: "generic" }],
       "@typescript-eslint/consistent-type-imports": "error",

@@ -1,0 +1,372 @@
+import { assert, describe, it } from "@effect/vitest"
+import { TaskGroup } from "@volley/taskgroup"
+import {
+  Cause,
+  Chunk,
+  Clock,
+  Deferred,
+  Effect,
+  Exit,
+  Fiber,
+  Logger,
+  LogLevel,
+  Option,
+  Ref,
+  Scope,
+  Stream,
+  TestClock
+} from "effect"
+
+const freePermitsOf = (semaphore: Effect.Semaphore, permits: number) =>
+  Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome)
+
+const sleepThen = <A>(millis: number, value: A) => Effect.as(Effect.sleep(millis), value)
+
+describe("TaskGroup", () => {
+  describe("permits and timing", () => {
+    it.effect("concurrency 2 runs four 1 s tasks in exactly 2 s", () =>
+      Effect.gen(function*() {
+        const fiber = yield* TaskGroup.run<number, never, void, TaskGroup.TaskGroupClosedError, never>(
+          (group) =>
+            Effect.gen(function*() {
+              for (let i = 0; i < 4; i++) yield* TaskGroup.createTask(group, sleepThen(1000, i))
+            }),
+          { concurrency: 2 }
+        ).pipe(Effect.zip(Clock.currentTimeMillis), Effect.fork)
+        yield* TestClock.adjust("1999 millis")
+        assert.isNull(fiber.unsafePoll())
+        yield* TestClock.adjust("1 millis")
+        const [summary, finishedAt] = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(summary.results, [0, 1, 2, 3])
+        assert.strictEqual(finishedAt, 2000)
+      }))
+
+    it.scoped("createTask stays suspended while every permit is taken", () =>
+      Effect.gen(function*() {
+        const group = yield* TaskGroup.make<string>({ concurrency: 1 })
+        yield* TaskGroup.createTask(group, sleepThen(1000, "first"))
+        const second = yield* Effect.fork(TaskGroup.createTask(group, Effect.succeed("second")))
+        yield* TestClock.adjust("500 millis")
+        assert.isNull(second.unsafePoll())
+        assert.deepInclude(yield* TaskGroup.stats(group), { running: 1, waiting: 1, created: 1 })
+        yield* TestClock.adjust("500 millis")
+        const task = yield* Fiber.join(second)
+        assert.strictEqual(task.index, 1)
+        yield* TaskGroup.join(group)
+        assert.deepStrictEqual(yield* TaskGroup.results(group), ["first", "second"])
+      }))
+
+    it.effect("every permit comes back, however a task ends", () =>
+      Effect.gen(function*() {
+        const semaphore = yield* Effect.makeSemaphore(3)
+        const earlyRan = yield* Ref.make(false)
+        const owner = yield* Effect.scoped(Effect.gen(function*() {
+          const group = yield* TaskGroup.make<unknown, string>({ semaphore })
+          yield* TaskGroup.createTask(group, Effect.succeed(1))
+          yield* TaskGroup.createTask(group, Effect.fail("typed"))
+          yield* TaskGroup.createTask(group, Effect.die("defect"))
+          yield* TaskGroup.createTask(group, Effect.interrupt)
+          const never = yield* TaskGroup.createTask(group, Effect.never)
+          yield* Fiber.interrupt(never.fiber)
+          // forked, then interrupted before it ever ran
+          const early = yield* TaskGroup.createTask(group, Ref.set(earlyRan, true))
+          yield* Fiber.interrupt(early.fiber)
+          yield* TaskGroup.createTask(group, Effect.never)
+          return yield* Effect.never
+        })).pipe(Effect.fork)
+        yield* TestClock.adjust("1 millis")
+        yield* Fiber.interrupt(owner)
+        assert.isFalse(yield* Ref.get(earlyRan))
+        assert.isTrue(yield* freePermitsOf(semaphore, 3))
+      }))
+
+    it.effect("a caller interrupted while waiting takes no permit", () =>
+      Effect.gen(function*() {
+        const semaphore = yield* Effect.makeSemaphore(1)
+        yield* Effect.scoped(Effect.gen(function*() {
+          const group = yield* TaskGroup.make<void>({ semaphore })
+          yield* TaskGroup.createTask(group, Effect.sleep(1000))
+          const waiter = yield* Effect.fork(TaskGroup.createTask(group, Effect.void))
+          yield* TestClock.adjust("10 millis")
+          yield* Fiber.interrupt(waiter)
+          yield* TestClock.adjust("1 second")
+          assert.deepInclude(yield* TaskGroup.stats(group), { created: 1, waiting: 0, succeeded: 1 })
+        }))
+        assert.isTrue(yield* freePermitsOf(semaphore, 1))
+      }))
+
+    it.effect("several groups share one semaphore's limit", () =>
+      Effect.gen(function*() {
+        const semaphore = yield* Effect.makeSemaphore(3)
+        const peak = yield* Ref.make(0)
+        const running = yield* Ref.make(0)
+        const task = Effect.acquireUseRelease(
+          Ref.updateAndGet(running, (n) => n + 1).pipe(Effect.tap((n) => Ref.update(peak, (p) => Math.max(p, n)))),
+          () => Effect.sleep(100),
+          () => Ref.update(running, (n) => n - 1)
+        )
+        const fiber = yield* Effect.all(
+          [1, 2, 3].map(() => TaskGroup.forEach(Array.from({ length: 5 }), () => task, { semaphore })),
+          { concurrency: "unbounded" }
+        ).pipe(Effect.fork)
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(fiber)
+        assert.strictEqual(yield* Ref.get(peak), 3)
+        assert.isTrue(yield* freePermitsOf(semaphore, 3))
+      }))
+  })
+
+  describe("closing", () => {
+    it.effect("createTask on a closed group fails with a typed error and takes no permit", () =>
+      Effect.gen(function*() {
+        const semaphore = yield* Effect.makeSemaphore(1)
+        const scope = yield* Scope.make()
+        const group = yield* TaskGroup.make<number>({ semaphore }).pipe(Scope.extend(scope))
+        yield* Scope.close(scope, Exit.void)
+        const error = yield* Effect.flip(TaskGroup.createTask(group, Effect.succeed(1)))
+        assert.strictEqual(error._tag, "TaskGroupClosedError")
+        assert.strictEqual(error.reason, "closed")
+        assert.isTrue(yield* freePermitsOf(semaphore, 1))
+      }))
+
+    it.effect("a createTask waiting when the group shuts down fails with a typed error", () =>
+      Effect.gen(function*() {
+        const semaphore = yield* Effect.makeSemaphore(1)
+        const scope = yield* Scope.make()
+        const group = yield* TaskGroup.make<void>({ semaphore }).pipe(Scope.extend(scope))
+        yield* TaskGroup.createTask(group, Effect.sleep(1000))
+        const waiter = yield* Effect.fork(TaskGroup.createTask(group, Effect.void))
+        yield* TestClock.adjust("1 millis")
+        const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
+        yield* TestClock.adjust("1 millis")
+        const error = yield* Effect.flip(Fiber.join(waiter))
+        assert.strictEqual(error.reason, "closing")
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(closing)
+        assert.isTrue(yield* freePermitsOf(semaphore, 1))
+      }))
+
+    it.effect("a normal close waits for every task", () =>
+      Effect.gen(function*() {
+        const done = yield* Ref.make(0)
+        const fiber = yield* Effect.scoped(Effect.gen(function*() {
+          const group = yield* TaskGroup.make<void>({ concurrency: 2 })
+          for (let i = 0; i < 3; i++) {
+            yield* TaskGroup.createTask(group, Effect.zipRight(Effect.sleep(1000), Ref.update(done, (n) => n + 1)))
+          }
+        })).pipe(Effect.zipRight(Clock.currentTimeMillis), Effect.fork)
+        yield* TestClock.adjust("2 seconds")
+        assert.strictEqual(yield* Fiber.join(fiber), 2000)
+        assert.strictEqual(yield* Ref.get(done), 3)
+      }))
+
+    it.effect("interrupting the owner interrupts every task, all at once, and leaves no fiber behind", () =>
+      Effect.gen(function*() {
+        const fibers: Array<Fiber.RuntimeFiber<void, never>> = []
+        const started = yield* Deferred.make<void>()
+        const owner = yield* Effect.scoped(Effect.gen(function*() {
+          const group = yield* TaskGroup.make<void>({ concurrency: 10 })
+          for (let i = 0; i < 10; i++) {
+            // each task needs 1 s to wind down once interrupted
+            const task = yield* TaskGroup.createTask(
+              group,
+              Effect.never.pipe(Effect.onInterrupt(() => Effect.sleep(1000)))
+            )
+            fibers.push(task.fiber)
+          }
+          yield* Deferred.succeed(started, undefined)
+          return yield* Effect.never
+        })).pipe(Effect.fork)
+        yield* Deferred.await(started)
+        const interrupting = yield* Effect.fork(Fiber.interrupt(owner))
+        yield* TestClock.adjust("1 second")
+        // ten finalizers of 1 s each in parallel: done at t=1 s, not t=10 s
+        assert.isTrue(Exit.isInterrupted(yield* Fiber.join(interrupting)))
+        assert.isTrue(fibers.every((fiber) => fiber.unsafePoll() !== null))
+        assert.isTrue(fibers.every((fiber) => Exit.isInterrupted(fiber.unsafePoll()!)))
+      }))
+
+    it.scoped("a group is not single-use: tasks may follow a join", () =>
+      Effect.gen(function*() {
+        const group = yield* TaskGroup.make<number>({ concurrency: 2 })
+        yield* TaskGroup.createTask(group, sleepThen(10, 1))
+        yield* TestClock.adjust("10 millis")
+        yield* TaskGroup.join(group)
+        yield* TaskGroup.createTask(group, Effect.succeed(2))
+        yield* TaskGroup.join(group)
+        assert.deepStrictEqual(yield* TaskGroup.results(group), [1, 2])
+      }))
+  })
+
+  describe("results and failures", () => {
+    it.effect("results and exits are in creation order, failures carry their index", () =>
+      Effect.gen(function*() {
+        const fiber = yield* TaskGroup.forEach(
+          [50, 40, 30, 20, 10],
+          (delay, index) =>
+            index === 1 ? Effect.zipRight(Effect.sleep(delay), Effect.fail(`boom ${index}`)) : sleepThen(delay, index),
+          { concurrency: "unbounded" }
+        ).pipe(Effect.fork)
+        yield* TestClock.adjust("50 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(summary.results, [0, 2, 3, 4])
+        assert.deepStrictEqual(summary.exits.map(({ index }) => index), [0, 1, 2, 3, 4])
+        assert.strictEqual(summary.failures.length, 1)
+        assert.strictEqual(summary.failures[0].index, 1)
+        assert.deepStrictEqual(Cause.failureOption(summary.failures[0].cause), Option.some("boom 1"))
+        assert.deepInclude(summary.stats, { succeeded: 4, failed: 1, interrupted: 0, running: 0 })
+      }))
+
+    it.effect("collect: a failure never stops its siblings and is logged at warning level", () =>
+      Effect.gen(function*() {
+        const logs: Array<{ level: LogLevel.LogLevel; message: unknown }> = []
+        const logger = Logger.make(({ logLevel, message }) => logs.push({ level: logLevel, message }))
+        const fiber = yield* TaskGroup.forEach([0, 1, 2], (i) => i === 0 ? Effect.fail("early") : sleepThen(100, i))
+          .pipe(
+            Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+            Effect.fork
+          )
+        yield* TestClock.adjust("100 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(summary.results, [1, 2])
+        assert.strictEqual(summary.stats.interrupted, 0)
+        const warnings = logs.filter(({ level }) => level === LogLevel.Warning)
+        assert.strictEqual(warnings.length, 1)
+        assert.include(String(warnings[0].message), "task 0 failed")
+      }))
+
+    it.effect("interrupt: the first failure interrupts siblings at that instant and fails the group", () =>
+      Effect.gen(function*() {
+        const interruptedAt = yield* Ref.make<ReadonlyArray<number>>([])
+        const fiber = yield* TaskGroup.run<number, string, void, TaskGroup.TaskGroupClosedError, never>(
+          (group) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, sleepThen(100, 0))
+              yield* TaskGroup.createTask(group, Effect.zipRight(Effect.sleep(300), Effect.fail("boom")))
+              for (let i = 2; i < 5; i++) {
+                yield* TaskGroup.createTask(
+                  group,
+                  sleepThen(1000, i).pipe(Effect.onInterrupt(() =>
+                    Effect.flatMap(Clock.currentTimeMillis, (t) => Ref.update(interruptedAt, (ts) => [...ts, t]))
+                  ))
+                )
+              }
+              // this one waits for a permit and is stopped by the failure
+              yield* TaskGroup.createTask(group, Effect.succeed(5))
+            }),
+          { concurrency: 4, strategy: "interrupt" }
+        ).pipe(Effect.exit, Effect.fork)
+        yield* TestClock.adjust("300 millis")
+        const exit = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(exit, Exit.fail("boom"))
+        // task 0 finished before the failure; tasks 3 and 4 got permits once 0 ended; 2, 3, 4 interrupted at t=300
+        assert.deepStrictEqual(yield* Ref.get(interruptedAt), [300, 300, 300])
+      }))
+
+    it.effect("interrupt: tasks failing at the same instant all reach the group's cause", () =>
+      Effect.gen(function*() {
+        // "a" and "b" fail at t=100 inside uninterruptible sections, so the second to go fails rather than being interrupted
+        const fiber = yield* TaskGroup.forEach(
+          ["a", "b", "c"],
+          (name) =>
+            name === "c"
+              ? sleepThen(200, name)
+              : Effect.uninterruptible(Effect.zipRight(Effect.sleep(100), Effect.fail(name))),
+          { strategy: "interrupt" }
+        ).pipe(Effect.exit, Effect.fork)
+        yield* TestClock.adjust("100 millis")
+        const exit = yield* Fiber.join(fiber)
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) {
+          assert.sameMembers([...Cause.failures(exit.cause)], ["a", "b"])
+        }
+      }))
+
+    it.scoped("interrupt: results gathered before the failure stay readable", () =>
+      Effect.gen(function*() {
+        const group = yield* TaskGroup.make<number, string>({ strategy: "interrupt" })
+        yield* TaskGroup.createTask(group, Effect.succeed(1))
+        yield* TaskGroup.createTask(group, sleepThen(10, 2))
+        yield* TestClock.adjust("10 millis")
+        yield* TaskGroup.createTask(group, Effect.fail("boom"))
+        yield* TaskGroup.createTask(group, Effect.never)
+        yield* TestClock.adjust("1 millis")
+        assert.deepStrictEqual(yield* Effect.exit(TaskGroup.join(group)), Exit.fail("boom"))
+        assert.deepStrictEqual(yield* TaskGroup.results(group), [1, 2])
+        assert.deepInclude(yield* TaskGroup.stats(group), { succeeded: 2, failed: 1, interrupted: 1 })
+        const error = yield* Effect.flip(TaskGroup.createTask(group, Effect.succeed(3)))
+        assert.strictEqual(error.reason, "failed")
+      }))
+
+    it.effect("without result collection only failures are kept", () =>
+      Effect.gen(function*() {
+        const summary = yield* TaskGroup.forEach(
+          [1, 2, 3],
+          (n) => n === 2 ? Effect.fail("two") : Effect.succeed(n),
+          { collectResults: false, concurrency: 2 }
+        )
+        assert.deepStrictEqual(summary.results, [])
+        assert.deepStrictEqual(summary.exits, [])
+        assert.deepStrictEqual(summary.failures.map(({ index }) => index), [1])
+        assert.deepInclude(summary.stats, { succeeded: 2, failed: 1 })
+      }))
+
+    it.effect("a body failure interrupts the tasks and is the run's failure", () =>
+      Effect.gen(function*() {
+        const exit = yield* TaskGroup.run<void, never, never, string | TaskGroup.TaskGroupClosedError, never>((group) =>
+          Effect.gen(function*() {
+            yield* TaskGroup.createTask(group, Effect.never)
+            return yield* Effect.fail("body failed")
+          })
+        ).pipe(Effect.exit)
+        assert.deepStrictEqual(exit, Exit.fail("body failed"))
+      }))
+  })
+
+  describe("observing", () => {
+    it.scoped("changes streams the counters until the group closes", () =>
+      Effect.gen(function*() {
+        const scope = yield* Scope.make()
+        const group = yield* TaskGroup.make<number>({ concurrency: 1 }).pipe(Scope.extend(scope))
+        const seen = yield* TaskGroup.changes(group).pipe(Stream.runCollect, Effect.fork)
+        yield* Effect.yieldNow()
+        yield* TaskGroup.createTask(group, sleepThen(10, 1))
+        yield* Effect.fork(TaskGroup.createTask(group, sleepThen(10, 2)))
+        yield* TestClock.adjust("10 millis")
+        yield* Effect.yieldNow()
+        yield* TestClock.adjust("10 millis")
+        yield* Scope.close(scope, Exit.void)
+        const last = Chunk.last(yield* Fiber.join(seen))
+        assert.deepStrictEqual(
+          last,
+          Option.some({ created: 2, running: 0, waiting: 0, succeeded: 2, failed: 0, interrupted: 0 })
+        )
+      }))
+
+    it.scoped("completions come in completion order", () =>
+      Effect.gen(function*() {
+        const scope = yield* Scope.make()
+        const group = yield* TaskGroup.make<number>().pipe(Scope.extend(scope))
+        const seen = yield* TaskGroup.completions(group).pipe(
+          Stream.map(({ index }) => index),
+          Stream.runCollect,
+          Effect.fork
+        )
+        yield* Effect.yieldNow()
+        for (const delay of [30, 10, 20]) yield* TaskGroup.createTask(group, sleepThen(delay, delay))
+        yield* TestClock.adjust("30 millis")
+        yield* Scope.close(scope, Exit.void)
+        assert.deepStrictEqual(Chunk.toReadonlyArray(yield* Fiber.join(seen)), [1, 2, 0])
+      }))
+
+    it.scoped("a group is pipeable and shows its counters when inspected", () =>
+      Effect.gen(function*() {
+        const group = yield* TaskGroup.make<number>({ concurrency: 3 })
+        yield* group.pipe(TaskGroup.createTask(Effect.succeed(1)))
+        yield* TaskGroup.join(group)
+        assert.isTrue(TaskGroup.isTaskGroup(group))
+        assert.deepInclude(group.toJSON() as object, { _id: "TaskGroup", state: "open", strategy: "collect" })
+        assert.include(String(group), "\"succeeded\": 1")
+      }))
+  })
+})
