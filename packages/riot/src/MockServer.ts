@@ -1,0 +1,459 @@
+/**
+ * A local Riot API mock server: real loopback HTTP, Riot's payload shapes,
+ * Riot's error bodies, Riot-style fixed-window rate limits with Riot's
+ * headers, and seeded fault injection. Everything it serves is derived from a
+ * seed, so two servers with the same seed serve the same accounts, match ids
+ * and match bodies.
+ *
+ * A real Riot host is `https://{route}.api.riotgames.com`; the mock takes the
+ * route as the first path segment instead, so a client pointed at
+ * {@link MockServer.baseUrl} (`http://127.0.0.1:PORT/{route}`) talks to it
+ * unchanged.
+ *
+ * @since 0.1.0
+ */
+import type { ServeError } from "@effect/platform/HttpServerError"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import type * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as dataset from "./internal/mock/dataset.js"
+import * as rateLimits from "./internal/mock/rateLimits.js"
+import * as requestLog from "./internal/mock/requestLog.js"
+import * as server from "./internal/mock/server.js"
+import type { Platform, Region, Route } from "./Routing.js"
+
+/**
+ * The Riot API methods the mock serves, named `{api}.{method}` like Riot's
+ * documentation. Method rate limits are kept per (route, method name).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MethodName =
+  | "account-v1.getByRiotId"
+  | "summoner-v4.getByPuuid"
+  | "match-v5.getMatchIdsByPuuid"
+  | "match-v5.getMatch"
+
+/**
+ * Every method the mock serves.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const methodNames: ReadonlyArray<MethodName> = [
+  "account-v1.getByRiotId",
+  "summoner-v4.getByPuuid",
+  "match-v5.getMatchIdsByPuuid",
+  "match-v5.getMatch"
+]
+
+/**
+ * One rate limit window: at most `limit` requests per `windowSeconds`, the
+ * `20:1` in Riot's `X-App-Rate-Limit: 20:1,100:120` header.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitWindow {
+  readonly limit: number
+  readonly windowSeconds: number
+}
+
+/**
+ * The application limits of a Riot development key: 20 requests per second
+ * and 100 per two minutes, per route.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultAppLimits: ReadonlyArray<RateLimitWindow> = [
+  { limit: 20, windowSeconds: 1 },
+  { limit: 100, windowSeconds: 120 }
+]
+
+/**
+ * Per-method limits in the range Riot grants development keys; generous next
+ * to {@link defaultAppLimits}, so with the defaults the application limit is
+ * the one a client hits first.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMethodLimits: { readonly [M in MethodName]: ReadonlyArray<RateLimitWindow> } = {
+  "account-v1.getByRiotId": [{ limit: 1000, windowSeconds: 60 }],
+  "summoner-v4.getByPuuid": [{ limit: 1600, windowSeconds: 60 }],
+  "match-v5.getMatchIdsByPuuid": [{ limit: 2000, windowSeconds: 10 }],
+  "match-v5.getMatch": [{ limit: 2000, windowSeconds: 10 }]
+}
+
+/**
+ * The API key the mock accepts unless told otherwise:
+ * `RGAPI-00000000-0000-0000-0000-000000000000`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultApiKey: Redacted.Redacted<string> = Redacted.make("RGAPI-00000000-0000-0000-0000-000000000000")
+
+/**
+ * The seed used when none is given.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSeed = 1
+
+/**
+ * The fault kinds the mock can inject.
+ *
+ * - `serviceRateLimit`: 429 with `X-Rate-Limit-Type: service` and no
+ *   `Retry-After`, as Riot sends when the service itself is overloaded.
+ * - `serverError`: one of the configured 5xx statuses.
+ * - `connectionReset`: the socket is destroyed without a response.
+ * - `truncatedJson`: status 200 with the first half of the JSON body.
+ * - `malformedJson`: status 200 with a full-length body that is not valid JSON.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FaultKind = "serviceRateLimit" | "serverError" | "connectionReset" | "truncatedJson" | "malformedJson"
+
+/**
+ * Seeded fault injection. Rates are probabilities in `[0, 1]` per request.
+ *
+ * Decisions are a pure function of (seed, request path, how many times that
+ * path was requested before), so they do not depend on the order in which
+ * concurrent requests arrive, and a retry of the same path gets a fresh
+ * decision. When several kinds fire at once the first in the order
+ * connectionReset, serviceRateLimit, serverError, truncatedJson, malformedJson
+ * wins. Faults happen after rate limiting, so a faulted request used up a
+ * rate limit slot, as it does at Riot.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultOptions {
+  readonly serviceRateLimit?: number
+  /**
+   * `burst` makes a server error stick: the next `burst - 1` requests of the
+   * same path fail the same way. `statuses` defaults to `[500, 503]`.
+   */
+  readonly serverError?: {
+    readonly rate: number
+    readonly statuses?: ReadonlyArray<number>
+    readonly burst?: number
+  }
+  /** Every faultable response waits `ms` plus a uniform `0..jitterMs` on the `Clock`. */
+  readonly latency?: {
+    readonly ms: number
+    readonly jitterMs?: number
+  }
+  readonly connectionReset?: number
+  readonly truncatedJson?: number
+  readonly malformedJson?: number
+  /** The methods faults apply to; defaults to match fetches (`["match-v5.getMatch"]`). */
+  readonly methods?: ReadonlyArray<MethodName> | "all"
+}
+
+/**
+ * How to run the mock. Every field is optional.
+ *
+ * - `port`: 0 (the default) picks a free port.
+ * - `seed`: the dataset and fault seed, {@link defaultSeed} by default.
+ * - `apiKey`: the one key accepted in `X-Riot-Token`, {@link defaultApiKey}
+ *   by default.
+ * - `appLimits` / `methodLimits`: `false` turns that kind of limit off (for
+ *   benchmarks); `methodLimits` entries override {@link defaultMethodLimits}
+ *   per method. Application limits are kept per route, method limits per
+ *   (route, method), in Riot's fixed windows: a window opens with the first
+ *   request after the previous one expired. A request rejected with 429 does
+ *   not use up a slot; 401, 403 and unknown paths are not counted at all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockServerOptions {
+  readonly port?: number
+  readonly seed?: number
+  readonly apiKey?: Redacted.Redacted<string>
+  readonly appLimits?: ReadonlyArray<RateLimitWindow> | false
+  readonly methodLimits?: { readonly [M in MethodName]?: ReadonlyArray<RateLimitWindow> } | false
+  readonly faults?: FaultOptions
+}
+
+/**
+ * A player in the mock's dataset. `platform` is the player's home shard: the
+ * only platform with a summoner for them and the prefix of their match ids;
+ * `region` serves their account and matches.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockAccount {
+  readonly puuid: string
+  readonly gameName: string
+  readonly tagLine: string
+  readonly platform: Platform
+  readonly region: Region
+}
+
+/**
+ * Which limit rejected a request, as in Riot's `X-Rate-Limit-Type` header.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateLimitType = "application" | "method" | "service"
+
+/**
+ * One request the mock received.
+ *
+ * - `time`: arrival, in milliseconds from the server's `Clock`.
+ * - `route`: the first path segment, as sent (it may not be a valid route).
+ * - `method`: absent when the path matched no endpoint.
+ * - `path`: the request path without the query string, as sent.
+ * - `status`: the status sent, or 0 when the connection was reset instead.
+ * - `rateLimitType`: set on every 429.
+ * - `fault`: set when a fault was injected.
+ * - `latencyMs`: set when injected latency delayed the response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoggedRequest {
+  readonly time: number
+  readonly route: string
+  readonly method?: MethodName
+  readonly path: string
+  readonly status: number
+  readonly rateLimitType?: RateLimitType
+  readonly fault?: FaultKind
+  readonly latencyMs?: number
+}
+
+/**
+ * The highest count one of the mock's fixed windows reached.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WindowPeak {
+  readonly scope: "application" | "method"
+  readonly route: Route
+  readonly method?: MethodName
+  readonly limit: number
+  readonly windowSeconds: number
+  readonly peakCount: number
+}
+
+/**
+ * The mock's own verdict on rate limiting: how many 429s it sent per type, and
+ * the peak count of every fixed window it kept. A client that respects Riot's
+ * limits causes no `application` or `method` rejections.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitReport {
+  readonly rejected: { readonly [T in RateLimitType]: number }
+  readonly windows: ReadonlyArray<WindowPeak>
+}
+
+/**
+ * A running mock server.
+ *
+ * - `url`: `http://127.0.0.1:PORT`.
+ * - `baseUrl`: the client base URL template `http://127.0.0.1:PORT/{route}`;
+ *   replace `{route}` with a platform or region.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockServer {
+  readonly url: string
+  readonly baseUrl: string
+  readonly port: number
+  readonly seed: number
+  readonly apiKey: Redacted.Redacted<string>
+  readonly accounts: ReadonlyArray<MockAccount>
+  readonly requestLog: Effect.Effect<ReadonlyArray<LoggedRequest>>
+  readonly rateLimitReport: Effect.Effect<RateLimitReport>
+}
+
+/**
+ * The running mock server as a service, provided by {@link layer}.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const MockServer: Context.Tag<MockServer, MockServer> = Context.GenericTag<MockServer>(
+  "@volley/riot/MockServer"
+)
+
+/**
+ * The match fixtures the mock builds its match bodies from could not be read:
+ * the package's `fixtures/match-v5` folder is missing or unreadable.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class FixtureLoadError extends Data.TaggedError("FixtureLoadError")<{
+  readonly directory: string
+  readonly cause: unknown
+}> {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Could not load the mock's match fixtures from ${this.directory}: ${String(this.cause)}`
+  }
+}
+
+/**
+ * Starts the mock on 127.0.0.1; it listens until the scope closes.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const mock = yield* MockServer.make({ seed: 7, appLimits: false })
+ *   console.log(mock.baseUrl.replace("{route}", "americas"))
+ * })
+ *
+ * Effect.runPromise(Effect.scoped(program))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (
+  options?: MockServerOptions
+) => Effect.Effect<MockServer, ServeError | FixtureLoadError, Scope.Scope> = server.make
+
+/**
+ * The mock as a layer: starts with the layer and stops when it is released.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const mock = yield* MockServer.MockServer
+ *   return mock.accounts.map((account) => `${account.gameName}#${account.tagLine}`)
+ * })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(MockServer.layer({ port: 0 }))))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: (options?: MockServerOptions) => Layer.Layer<MockServer, ServeError | FixtureLoadError> =
+  server.layer
+
+/**
+ * The accounts a mock started with `seed` serves, without starting one.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ *
+ * const seedPlayer = MockServer.accounts(1).find((account) => account.gameName === "200")
+ * console.log(seedPlayer?.tagLine) // "16384"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const accounts: (seed?: number) => ReadonlyArray<MockAccount> = dataset.accounts
+
+/**
+ * A `limit:seconds,...` list (the format of `X-App-Rate-Limit` and of the CLI
+ * flags) did not parse.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitWindowsParseError extends Data.TaggedError("RateLimitWindowsParseError")<{
+  readonly input: string
+}> {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `Invalid rate limit windows "${this.input}": expected "limit:seconds" pairs separated by commas, e.g. "20:1,100:120"`
+  }
+}
+
+/**
+ * Parses `"20:1,100:120"` into rate limit windows. Limits must be
+ * non-negative integers and windows positive integers.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ * import { Either } from "effect"
+ *
+ * const windows = MockServer.parseRateLimitWindows("20:1,100:120")
+ * console.log(Either.getOrThrow(windows)) // [{ limit: 20, windowSeconds: 1 }, { limit: 100, windowSeconds: 120 }]
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseRateLimitWindows: (
+  input: string
+) => Either.Either<ReadonlyArray<RateLimitWindow>, RateLimitWindowsParseError> = (input) =>
+  rateLimits.parseWindows(input, () => new RateLimitWindowsParseError({ input }))
+
+/**
+ * Formats windows the way Riot's `X-App-Rate-Limit` header does.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ *
+ * MockServer.formatRateLimitWindows(MockServer.defaultAppLimits) // "20:1,100:120"
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const formatRateLimitWindows: (windows: ReadonlyArray<RateLimitWindow>) => string = rateLimits.formatWindows
+
+/**
+ * The most requests of one route that a request log shows inside any sliding
+ * window of `windowSeconds`, counting only accepted (non-429, non-reset)
+ * requests, optionally only those of one method.
+ *
+ * Riot's windows are fixed, not sliding: a client that respects fixed windows
+ * may legitimately reach up to twice a limit in a sliding window straddling a
+ * window boundary. {@link RateLimitReport} has the mock's fixed-window verdict.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/riot"
+ *
+ * const log: ReadonlyArray<MockServer.LoggedRequest> = [
+ *   { time: 0, route: "americas", path: "/americas/x", status: 200 },
+ *   { time: 900, route: "americas", path: "/americas/x", status: 200 },
+ *   { time: 1500, route: "americas", path: "/americas/x", status: 200 }
+ * ]
+ * MockServer.maxWindowCount(log, { route: "americas", windowSeconds: 1 }) // 2
+ * ```
+ *
+ * @since 0.1.0
+ * @category request log
+ */
+export const maxWindowCount: (
+  log: ReadonlyArray<LoggedRequest>,
+  options: { readonly route: string; readonly windowSeconds: number; readonly method?: MethodName }
+) => number = requestLog.maxWindowCount

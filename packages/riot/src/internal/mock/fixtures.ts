@@ -1,0 +1,33 @@
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import { fileURLToPath } from "node:url"
+import { FixtureLoadError } from "../../MockServer.js"
+import type { Fixture } from "./dataset.js"
+
+// src/internal/mock/ and dist/internal/mock/ sit at the same depth, so this
+// finds the package's fixtures folder both under vitest and after a build.
+const directory = fileURLToPath(new URL("../../../fixtures/match-v5/", import.meta.url))
+
+/**
+ * Every fixture in name order, so that a seed picks the same fixture for the
+ * same match on every machine.
+ *
+ * @internal
+ */
+export const load: Effect.Effect<ReadonlyArray<Fixture>, FixtureLoadError> = Effect.gen(function*() {
+  const fs = yield* FileSystem.FileSystem
+  const names = (yield* fs.readDirectory(directory)).filter((name) => name.endsWith(".json")).sort()
+  if (names.length === 0) return yield* Effect.fail(new FixtureLoadError({ directory, cause: "no .json files" }))
+  return yield* Effect.forEach(
+    names,
+    (name) =>
+      Effect.map(fs.readFileString(`${directory}${name}`), (text): Fixture => ({
+        text,
+        queueId: (JSON.parse(text) as { readonly info: { readonly queueId: number } }).info.queueId
+      }))
+  )
+}).pipe(
+  Effect.catchTag("SystemError", "BadArgument", (cause) => Effect.fail(new FixtureLoadError({ directory, cause }))),
+  Effect.provide(NodeFileSystem.layer)
+)

@@ -1,0 +1,342 @@
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Http from "node:http"
+import type { LoggedRequest, MethodName, MockServer, MockServerOptions } from "../../MockServer.js"
+import * as MockServerModule from "../../MockServer.js"
+import type { Route } from "../../Routing.js"
+import { isPlatform, isRegion, regionOf } from "../../Routing.js"
+import * as Dataset from "./dataset.js"
+import * as Faults from "./faults.js"
+import * as Fixtures from "./fixtures.js"
+import * as RateLimits from "./rateLimits.js"
+
+interface Reply {
+  readonly status: number
+  readonly body: string
+}
+
+type Params = Readonly<Record<string, string | undefined>>
+type Query = Readonly<Record<string, string | ReadonlyArray<string>>>
+
+interface Endpoint {
+  readonly method: MethodName
+  readonly path: HttpRouter.PathInput
+  readonly servedBy: (route: string) => route is Route
+  readonly reply: (dataset: Dataset.Dataset, route: Route, params: Params, query: Query) => Reply
+}
+
+const riotError = (status: number, message: string): Reply => ({
+  status,
+  body: JSON.stringify({ status: { message, status_code: status } })
+})
+
+const ok = (body: unknown): Reply => ({ status: 200, body: JSON.stringify(body) })
+
+const unauthorized = riotError(401, "Unauthorized")
+const forbidden = riotError(403, "Forbidden")
+const resourceNotFound = riotError(404, "Resource not found")
+const rateLimitExceeded = riotError(429, "Rate limit exceeded")
+const serverErrorMessages: Record<number, string> = {
+  500: "Internal server error",
+  502: "Bad gateway",
+  503: "Service unavailable",
+  504: "Gateway timeout"
+}
+
+const firstValue = (query: Query, name: string): string | undefined => {
+  const value = query[name]
+  return typeof value === "string" ? value : value?.[0]
+}
+
+// Riot's match list `type` filter, by queue id; queues not listed are "normal".
+const queueTypes: Record<number, "ranked" | "tutorial"> = {
+  420: "ranked",
+  440: "ranked",
+  2000: "tutorial",
+  2010: "tutorial",
+  2020: "tutorial"
+}
+const matchTypes = ["ranked", "normal", "tourney", "tutorial"]
+
+const parseIntegerParam = (
+  query: Query,
+  name: string,
+  fallback: number | undefined,
+  isValid: (value: number) => boolean,
+  rule: string
+): number | undefined | Reply => {
+  const raw = firstValue(query, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  return /^-?\d+$/.test(raw) && isValid(value) ?
+    value :
+    riotError(400, `Bad Request - ${name} ${rule}, got ${raw}`)
+}
+
+const isReply = (value: number | undefined | Reply): value is Reply => typeof value === "object"
+
+const endpoints: ReadonlyArray<Endpoint> = [
+  {
+    method: "account-v1.getByRiotId",
+    path: "/:route/riot/account/v1/accounts/by-riot-id/:gameName/:tagLine",
+    servedBy: isRegion,
+    reply: (dataset, _route, params) => {
+      const gameName = params.gameName ?? ""
+      const tagLine = params.tagLine ?? ""
+      const account = dataset.accountByRiotId(gameName, tagLine)
+      return account === undefined ?
+        riotError(404, `Data not found - No results found for player with riot id ${gameName}#${tagLine}`) :
+        ok({ puuid: account.puuid, gameName: account.gameName, tagLine: account.tagLine })
+    }
+  },
+  {
+    method: "summoner-v4.getByPuuid",
+    path: "/:route/lol/summoner/v4/summoners/by-puuid/:puuid",
+    servedBy: isPlatform,
+    reply: (dataset, route, params) => {
+      const account = dataset.accountByPuuid(params.puuid ?? "")
+      // A summoner exists only on the player's home platform.
+      return account === undefined || account.platform !== route ?
+        riotError(404, "Data not found - summoner not found") :
+        ok(dataset.summonerOf(account))
+    }
+  },
+  {
+    method: "match-v5.getMatchIdsByPuuid",
+    path: "/:route/lol/match/v5/matches/by-puuid/:puuid/ids",
+    servedBy: isRegion,
+    reply: (dataset, route, params, query) => {
+      const puuid = params.puuid ?? ""
+      const account = dataset.accountByPuuid(puuid)
+      if (account === undefined) return riotError(400, `Bad Request - Exception decrypting ${puuid}`)
+      const start = parseIntegerParam(query, "start", 0, (n) => n >= 0, "must be at least 0")
+      const count = parseIntegerParam(query, "count", 20, (n) => n >= 0 && n <= 100, "must be between 0 and 100")
+      const queue = parseIntegerParam(query, "queue", undefined, (n) => n >= 0, "must be a queue id")
+      const startTime = parseIntegerParam(query, "startTime", undefined, (n) => n >= 0, "must be epoch seconds")
+      const endTime = parseIntegerParam(query, "endTime", undefined, (n) => n >= 0, "must be epoch seconds")
+      for (const parsed of [start, count, queue, startTime, endTime]) {
+        if (isReply(parsed)) return parsed
+      }
+      const type = firstValue(query, "type")
+      if (type !== undefined && !matchTypes.includes(type)) {
+        return riotError(400, `Bad Request - type must be one of ${matchTypes.join(", ")}, got ${type}`)
+      }
+      // Riot answers an empty list, not an error, for a region the player has no matches on.
+      const history = account.region === route ? dataset.historyOf(account) : []
+      const ids = history
+        .filter((match) =>
+          (queue === undefined || match.queueId === queue) &&
+          (type === undefined || (queueTypes[match.queueId] ?? "normal") === type) &&
+          (startTime === undefined || match.gameCreation >= (startTime as number) * 1000) &&
+          (endTime === undefined || match.gameCreation <= (endTime as number) * 1000)
+        )
+        .map((match) => match.matchId)
+      const from = start as number
+      return ok(ids.slice(from, from + (count as number)))
+    }
+  },
+  {
+    method: "match-v5.getMatch",
+    path: "/:route/lol/match/v5/matches/:matchId",
+    servedBy: isRegion,
+    reply: (dataset, route, params) => {
+      const summary = dataset.match(params.matchId ?? "")
+      return summary === undefined || regionOf(summary.account.platform) !== route ?
+        riotError(404, "Data not found - match file not found") :
+        { status: 200, body: dataset.matchBody(summary) }
+    }
+  }
+]
+
+/** What one request's handling decided, before it is sent and logged. */
+interface Outcome {
+  readonly reply: Reply
+  readonly headers: Record<string, string>
+  readonly log: Omit<LoggedRequest, "time" | "route" | "path" | "status">
+}
+
+/** @internal */
+export const make = (options: MockServerOptions = {}) =>
+  Effect.gen(function*() {
+    const seed = options.seed ?? MockServerModule.defaultSeed
+    const apiKey = options.apiKey ?? MockServerModule.defaultApiKey
+    const dataset = Dataset.make(seed, yield* Fixtures.load)
+    const requestLog = yield* Ref.make(Chunk.empty<LoggedRequest>())
+    const limitState = yield* Ref.make(RateLimits.initialState)
+    const pathHistories = yield* Ref.make<ReadonlyMap<string, Faults.PathHistory>>(new Map())
+
+    const limitsFor = (route: Route, method: MethodName): ReadonlyArray<RateLimits.LimitScope> => {
+      const limits: Array<RateLimits.LimitScope> = []
+      const appLimits = options.appLimits ?? MockServerModule.defaultAppLimits
+      if (appLimits !== false) limits.push({ scope: "application", route, windows: appLimits })
+      if (options.methodLimits !== false) {
+        const windows = options.methodLimits?.[method] ?? MockServerModule.defaultMethodLimits[method]
+        limits.push({ scope: "method", route, method, windows })
+      }
+      return limits
+    }
+
+    const respond = (
+      request: HttpServerRequest.HttpServerRequest,
+      time: number,
+      outcome: Outcome
+    ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+      const path = request.url.split("?")[0]
+      const entry: LoggedRequest = {
+        time,
+        route: path.split("/")[1] ?? "",
+        path,
+        status: outcome.reply.status,
+        ...outcome.log
+      }
+      return Ref.update(requestLog, Chunk.append(entry)).pipe(
+        Effect.as(HttpServerResponse.text(outcome.reply.body, {
+          status: outcome.reply.status,
+          contentType: "application/json;charset=utf-8",
+          headers: outcome.headers
+        }))
+      )
+    }
+
+    // The key is compared and never echoed, logged or put into a reply.
+    const authenticate = (request: HttpServerRequest.HttpServerRequest): Reply | undefined => {
+      const token = request.headers["x-riot-token"]
+      if (token === undefined || token === "") return unauthorized
+      return token === Redacted.value(apiKey) ? undefined : forbidden
+    }
+
+    const decideFault = (path: string) =>
+      Ref.modify(
+        pathHistories,
+        (histories): readonly [Faults.FaultDecision, ReadonlyMap<string, Faults.PathHistory>] => {
+          const [decision, history] = Faults.decide(options.faults!, seed, path, histories.get(path))
+          return [decision, new Map(histories).set(path, history)]
+        }
+      )
+
+    const handle = (endpoint: Endpoint) =>
+      Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const params = yield* HttpRouter.params
+        const query = yield* HttpServerRequest.ParsedSearchParams
+        const time = yield* Clock.currentTimeMillis
+        const route = params.route ?? ""
+        const method = endpoint.method
+        const denied = authenticate(request)
+        if (denied !== undefined) return yield* respond(request, time, { reply: denied, headers: {}, log: { method } })
+        if (!endpoint.servedBy(route)) {
+          return yield* respond(request, time, { reply: resourceNotFound, headers: {}, log: {} })
+        }
+
+        const admission = yield* Ref.modify(
+          limitState,
+          (state) => RateLimits.admit(state, limitsFor(route, method), time)
+        )
+        if (admission._tag === "Rejected") {
+          return yield* respond(request, time, {
+            reply: rateLimitExceeded,
+            headers: {
+              ...admission.headers,
+              "retry-after": String(admission.retryAfterSeconds),
+              "x-rate-limit-type": admission.type
+            },
+            log: { method, rateLimitType: admission.type }
+          })
+        }
+        const headers = admission.headers
+        const reply = () => endpoint.reply(dataset, route, params, query)
+        if (!Faults.appliesTo(options.faults, method)) {
+          return yield* respond(request, time, { reply: reply(), headers, log: { method } })
+        }
+
+        const decision = yield* decideFault(request.url.split("?")[0])
+        const latency = decision.latencyMs > 0 ? { latencyMs: decision.latencyMs } : {}
+        if (decision.latencyMs > 0) yield* Effect.sleep(decision.latencyMs)
+        switch (decision.fault) {
+          case "connectionReset": {
+            const response = yield* respond(request, time, {
+              reply: { status: 0, body: "" },
+              headers,
+              log: { method, fault: "connectionReset", ...latency }
+            })
+            // A TCP RST instead of any response; the client sees ECONNRESET.
+            NodeHttpServerRequest.toIncomingMessage(request).socket.resetAndDestroy()
+            return response
+          }
+          case "serviceRateLimit": {
+            yield* Ref.update(limitState, RateLimits.countServiceRejection)
+            return yield* respond(request, time, {
+              reply: rateLimitExceeded,
+              headers: { ...headers, "x-rate-limit-type": "service" },
+              log: { method, rateLimitType: "service", fault: "serviceRateLimit", ...latency }
+            })
+          }
+          case "serverError": {
+            const status = decision.status!
+            return yield* respond(request, time, {
+              reply: riotError(status, serverErrorMessages[status] ?? "Server error"),
+              headers,
+              log: { method, fault: "serverError", ...latency }
+            })
+          }
+          case "truncatedJson":
+          case "malformedJson": {
+            // Only a successful body is served broken; an error reply stays intact.
+            const intact = reply()
+            if (intact.status !== 200) {
+              return yield* respond(request, time, { reply: intact, headers, log: { method, ...latency } })
+            }
+            const body = decision.fault === "truncatedJson" ? Faults.truncate(intact.body) : Faults.malform(intact.body)
+            return yield* respond(request, time, {
+              reply: { status: 200, body },
+              headers,
+              log: { method, fault: decision.fault, ...latency }
+            })
+          }
+          default:
+            return yield* respond(request, time, { reply: reply(), headers, log: { method, ...latency } })
+        }
+      })
+
+    const notFound = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const time = yield* Clock.currentTimeMillis
+      return yield* respond(request, time, { reply: authenticate(request) ?? resourceNotFound, headers: {}, log: {} })
+    })
+
+    const app = endpoints
+      .reduce<HttpRouter.HttpRouter>(
+        (router, endpoint) => HttpRouter.get(router, endpoint.path, handle(endpoint)),
+        HttpRouter.empty
+      )
+      .pipe(Effect.catchTag("RouteNotFound", () => notFound))
+
+    const server = yield* NodeHttpServer.make(() => Http.createServer(), { port: options.port ?? 0, host: "127.0.0.1" })
+    yield* server.serve(app)
+    const port = (server.address as HttpServer.TcpAddress).port
+    const url = `http://127.0.0.1:${port}`
+    const mock: MockServer = {
+      url,
+      baseUrl: `${url}/{route}`,
+      port,
+      seed,
+      apiKey,
+      accounts: dataset.accounts,
+      requestLog: Effect.map(Ref.get(requestLog), Chunk.toReadonlyArray),
+      rateLimitReport: Effect.map(Ref.get(limitState), RateLimits.report)
+    }
+    return mock
+  })
+
+/** @internal */
+export const layer = (options?: MockServerOptions) => Layer.scoped(MockServerModule.MockServer, make(options))
