@@ -277,8 +277,15 @@ export const join: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<void, E> = int
  * import { Effect } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const values: Effect.Effect<ReadonlyArray<number>> = TaskGroup.results(group)
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<number, string>()
+ *     yield* TaskGroup.createTask(group, Effect.succeed(1))
+ *     yield* TaskGroup.createTask(group, Effect.fail("nope"))
+ *     yield* TaskGroup.join(group)
+ *     return yield* TaskGroup.results(group) // [1]
+ *   })
+ * )
  * ```
  *
  * @since 0.1.0
@@ -295,8 +302,16 @@ export const results: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<ReadonlyArr
  * import { Effect } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const failed: Effect.Effect<ReadonlyArray<TaskGroup.TaskFailure<string>>> = TaskGroup.failures(group)
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<number, string>()
+ *     yield* TaskGroup.createTask(group, Effect.succeed(1))
+ *     yield* TaskGroup.createTask(group, Effect.fail("nope"))
+ *     yield* TaskGroup.join(group)
+ *     const failed = yield* TaskGroup.failures(group)
+ *     return failed.map(({ index }) => index) // [1]
+ *   })
+ * )
  * ```
  *
  * @since 0.1.0
@@ -310,11 +325,19 @@ export const failures: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<ReadonlyAr
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import { Effect, Exit } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const all: Effect.Effect<ReadonlyArray<TaskGroup.TaskExit<number, string>>> = TaskGroup.exits(group)
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<number, string>()
+ *     yield* TaskGroup.createTask(group, Effect.succeed(1))
+ *     yield* TaskGroup.createTask(group, Effect.fail("nope"))
+ *     yield* TaskGroup.join(group)
+ *     const all = yield* TaskGroup.exits(group)
+ *     return all.map(({ exit }) => Exit.isSuccess(exit)) // [true, false]
+ *   })
+ * )
  * ```
  *
  * @since 0.1.0
@@ -330,8 +353,14 @@ export const exits: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<ReadonlyArray
  * import { Effect } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const running = Effect.map(TaskGroup.stats(group), (stats) => stats.running)
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<void>({ concurrency: 1 })
+ *     yield* TaskGroup.createTask(group, Effect.never)
+ *     const stats = yield* TaskGroup.stats(group)
+ *     return stats.running // 1
+ *   })
+ * )
  * ```
  *
  * @since 0.1.0
@@ -349,9 +378,15 @@ export const stats: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<Stats> = inte
  * import { Console, Effect, Stream } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const progress = TaskGroup.changes(group).pipe(
- *   Stream.runForEach((s) => Console.error(`${s.succeeded + s.failed}/${s.created}`))
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<number>({ concurrency: 4 })
+ *     yield* TaskGroup.changes(group).pipe(
+ *       Stream.runForEach((s) => Console.error(`${s.succeeded + s.failed}/${s.created} done`)),
+ *       Effect.forkScoped
+ *     )
+ *     for (let i = 0; i < 10; i++) yield* TaskGroup.createTask(group, Effect.succeed(i))
+ *   })
  * )
  * ```
  *
@@ -366,14 +401,23 @@ export const changes: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<Stats> = in
  *
  * @example
  * ```ts
- * import { Effect, Exit, Stream } from "effect"
+ * import { Effect, Exit, Fiber, Stream } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * declare const group: TaskGroup.TaskGroup<number, string>
- * const firstThreeDone = TaskGroup.completions(group).pipe(
- *   Stream.filter(({ exit }) => Exit.isSuccess(exit)),
- *   Stream.take(3),
- *   Stream.runCollect
+ * const program = Effect.scoped(
+ *   Effect.gen(function*() {
+ *     const group = yield* TaskGroup.make<number, string>()
+ *     const firstThree = yield* TaskGroup.completions(group).pipe(
+ *       Stream.filter(({ exit }) => Exit.isSuccess(exit)),
+ *       Stream.take(3),
+ *       Stream.runCollect,
+ *       Effect.fork
+ *     )
+ *     for (const delay of [30, 10, 20, 40]) {
+ *       yield* TaskGroup.createTask(group, Effect.as(Effect.sleep(delay), delay))
+ *     }
+ *     return yield* Fiber.join(firstThree) // tasks 1, 2, 0, in the order they finished
+ *   })
  * )
  * ```
  *
