@@ -436,8 +436,9 @@ export const completions: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<TaskExi
  * import { Effect } from "effect"
  * import { TaskGroup } from "@volley/taskgroup"
  *
- * const summary = TaskGroup.run<number, string, void, TaskGroup.TaskGroupClosedError, never>(
- *   (group) =>
+ * // annotate the group to name what its tasks succeed and fail with
+ * const summary = TaskGroup.run(
+ *   (group: TaskGroup.TaskGroup<number, string>) =>
  *     Effect.gen(function*() {
  *       for (let i = 0; i < 10; i++) {
  *         yield* TaskGroup.createTask(group, i % 3 === 0 ? Effect.fail(`bad ${i}`) : Effect.succeed(i))
