@@ -14,8 +14,8 @@
 import type * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
-import type * as Fiber from "effect/Fiber"
 import type * as Inspectable from "effect/Inspectable"
+import type * as Option from "effect/Option"
 import type { Pipeable } from "effect/Pipeable"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
@@ -86,14 +86,25 @@ export interface TaskGroupOptions {
 }
 
 /**
- * A handle to a task: the index it was created with, and its fiber.
+ * A handle to a task, the group's equivalent of a fiber: the index it was
+ * created with, and ways to wait for it or stop it. Tasks run on fibers that
+ * the group reuses from task to task (as `Effect.forEach` does), so a task is
+ * not a fiber of its own; it still runs with the services, annotations and
+ * span of the fiber that called `createTask`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Task<A, E> {
   readonly index: number
-  readonly fiber: Fiber.RuntimeFiber<A, E>
+  /** Waits for the task to end, with its `Exit`. */
+  readonly await: Effect.Effect<Exit.Exit<A, E>>
+  /** Waits for the task to end, with its value or its failure. */
+  readonly join: Effect.Effect<A, E>
+  /** The task's `Exit` if it has ended. */
+  readonly poll: Effect.Effect<Option.Option<Exit.Exit<A, E>>>
+  /** Interrupts this task alone, and waits for it to end. */
+  readonly interrupt: Effect.Effect<void>
 }
 
 /**
@@ -211,7 +222,7 @@ export const make: <A = unknown, E = never>(
 ) => Effect.Effect<TaskGroup<A, E>, never, Scope.Scope> = internal.make
 
 /**
- * Waits for a permit, then forks `effect` as a task owned by the group and
+ * Waits for a permit, then starts `effect` as a task owned by the group and
  * returns its handle. Fails with `TaskGroupClosedError`, taking no permit,
  * when the group no longer takes tasks — including while it waits.
  *

@@ -33,14 +33,16 @@ describe("TaskGroup properties", () => {
     {
       specs: FastCheck.array(taskSpec, { maxLength: 30 }),
       concurrency: FastCheck.integer({ min: 1, max: 16 }),
-      strategy: FastCheck.constantFrom<Array<TaskGroup.FailureStrategy>>("collect", "interrupt")
+      strategy: FastCheck.constantFrom<Array<TaskGroup.FailureStrategy>>("collect", "interrupt"),
+      shared: FastCheck.boolean()
     },
-    ({ concurrency, specs, strategy }) =>
+    ({ concurrency, shared, specs, strategy }) =>
       Effect.gen(function*() {
         const semaphore = yield* Effect.makeSemaphore(concurrency)
         let running = 0
         let peak = 0
-        const fibers: Array<Fiber.RuntimeFiber<number, number>> = []
+        const tasks: Array<TaskGroup.Task<number, number>> = []
+        let groupRef: TaskGroup.TaskGroup<number, number> | undefined = undefined
         const body = (spec: TaskSpec, index: number) =>
           Effect.acquireUseRelease(
             Effect.sync(() => {
@@ -64,12 +66,15 @@ describe("TaskGroup properties", () => {
           )
 
         const fiber = yield* Effect.fork(Effect.scoped(Effect.gen(function*() {
-          const group = yield* TaskGroup.make<number, number>({ semaphore, strategy })
+          const group = yield* TaskGroup.make<number, number>(
+            shared ? { semaphore, strategy } : { concurrency, strategy }
+          )
+          groupRef = group
           yield* Effect.forEach(specs, (spec, index) =>
             Effect.tap(TaskGroup.createTask(group, body(spec, index)), (task) => {
-              fibers.push(task.fiber)
+              tasks.push(task)
               return spec.outcome === "interruptedFromOutside"
-                ? Effect.forkDaemon(Effect.zipRight(Effect.sleep(spec.duration), Fiber.interrupt(task.fiber)))
+                ? Effect.forkDaemon(Effect.zipRight(Effect.sleep(spec.duration), task.interrupt))
                 : Effect.void
             }), { discard: true }).pipe(Effect.catchTag("TaskGroupClosedError", () =>
               Effect.void))
@@ -81,15 +86,21 @@ describe("TaskGroup properties", () => {
 
         // never more than the limit running at once
         assert.isAtMost(peak, concurrency)
-        // every permit back
+        // every permit of a shared semaphore back
         assert.isTrue(Option.isSome(yield* semaphore.withPermitsIfAvailable(concurrency)(Effect.void)))
-        // no task fiber outlives the group
-        assert.isTrue(fibers.every((taskFiber) =>
-          taskFiber.unsafePoll() !== null
-        ))
+        // the task handles are in creation order
+        assert.deepStrictEqual(
+          tasks.map(({ index }) =>
+            index
+          ),
+          tasks.map((_, index) => index)
+        )
+        // no task, and no fiber of the group, outlives the group
+        for (const task of tasks) assert.isTrue(Option.isSome(yield* task.poll))
+        assert.strictEqual((groupRef!.toJSON() as { fibers: number }).fibers, 0)
         assert.strictEqual(running, 0)
         // each created task's outcome recorded exactly once, in creation order
-        assert.deepStrictEqual(exits.map(({ index }) => index), fibers.map((_, index) => index))
+        assert.deepStrictEqual(exits.map(({ index }) => index), tasks.map((_, index) => index))
         // results are the successes, in creation order
         assert.deepStrictEqual(
           results,
@@ -114,6 +125,66 @@ describe("TaskGroup properties", () => {
             const blamed = [...Cause.failures(joined.cause), ...Cause.defects(joined.cause)]
             assert.isNotEmpty(blamed)
             for (const index of blamed) assert.include(failing, index)
+          }
+        }
+      }),
+    { timeout: 30_000, fastCheck: { numRuns: 100 } }
+  )
+})
+
+describe("TaskGroup.forEach properties", () => {
+  it.effect.prop(
+    "forEach keeps the limit and returns every outcome in item order",
+    {
+      specs: FastCheck.array(taskSpec.filter(({ outcome }) => outcome !== "interruptedFromOutside"), { maxLength: 40 }),
+      concurrency: FastCheck.integer({ min: 1, max: 16 }),
+      strategy: FastCheck.constantFrom<Array<TaskGroup.FailureStrategy>>("collect", "interrupt")
+    },
+    ({ concurrency, specs, strategy }) =>
+      Effect.gen(function*() {
+        let running = 0
+        let peak = 0
+        const fiber = yield* TaskGroup.forEach(
+          specs,
+          (spec, index) =>
+            Effect.acquireUseRelease(
+              Effect.sync(() => {
+                running++
+                peak = Math.max(peak, running)
+              }),
+              () =>
+                Effect.zipRight(
+                  Effect.sleep(spec.duration),
+                  spec.outcome === "fail"
+                    ? Effect.fail(index)
+                    : spec.outcome === "die"
+                    ? Effect.die(index)
+                    : spec.outcome === "interrupt"
+                    ? Effect.interrupt
+                    : Effect.succeed(index)
+                ),
+              () => Effect.sync(() => running--)
+            ),
+          { concurrency, strategy }
+        ).pipe(Effect.exit, Effect.fork)
+        yield* TestClock.adjust(20 * (specs.length + 1))
+        const exit = yield* Fiber.join(fiber)
+        assert.isAtMost(peak, concurrency)
+        assert.strictEqual(running, 0)
+        const failing = specs.some(({ outcome }) => outcome === "fail" || outcome === "die")
+        if (strategy === "interrupt" && failing) {
+          assert.isTrue(Exit.isFailure(exit))
+        } else {
+          assert.isTrue(Exit.isSuccess(exit))
+          if (Exit.isSuccess(exit)) {
+            const { exits, results, stats } = exit.value
+            assert.deepStrictEqual(exits.map(({ index }) => index), specs.map((_, index) => index))
+            assert.deepStrictEqual(
+              exits.map(({ exit }) => kindOf(exit)),
+              specs.map(({ outcome }) => expectedKind(outcome))
+            )
+            assert.deepStrictEqual(results, specs.flatMap(({ outcome }, index) => outcome === "succeed" ? [index] : []))
+            assert.strictEqual(stats.created, specs.length)
           }
         }
       }),

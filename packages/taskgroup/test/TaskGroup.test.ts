@@ -67,10 +67,10 @@ describe("TaskGroup", () => {
           yield* TaskGroup.createTask(group, Effect.die("defect"))
           yield* TaskGroup.createTask(group, Effect.interrupt)
           const never = yield* TaskGroup.createTask(group, Effect.never)
-          yield* Fiber.interrupt(never.fiber)
+          yield* never.interrupt
           // forked, then interrupted before it ever ran
           const early = yield* TaskGroup.createTask(group, Ref.set(earlyRan, true))
-          yield* Fiber.interrupt(early.fiber)
+          yield* early.interrupt
           yield* TaskGroup.createTask(group, Effect.never)
           return yield* Effect.never
         })).pipe(Effect.fork)
@@ -162,17 +162,19 @@ describe("TaskGroup", () => {
 
     it.effect("interrupting the owner interrupts every task, all at once, and leaves no fiber behind", () =>
       Effect.gen(function*() {
-        const fibers: Array<Fiber.RuntimeFiber<void, never>> = []
+        const tasks: Array<TaskGroup.Task<void, never>> = []
+        let groupRef: TaskGroup.TaskGroup<void, never> | undefined
         const started = yield* Deferred.make<void>()
         const owner = yield* Effect.scoped(Effect.gen(function*() {
           const group = yield* TaskGroup.make<void>({ concurrency: 10 })
+          groupRef = group
           for (let i = 0; i < 10; i++) {
             // each task needs 1 s to wind down once interrupted
             const task = yield* TaskGroup.createTask(
               group,
               Effect.never.pipe(Effect.onInterrupt(() => Effect.sleep(1000)))
             )
-            fibers.push(task.fiber)
+            tasks.push(task)
           }
           yield* Deferred.succeed(started, undefined)
           return yield* Effect.never
@@ -182,8 +184,11 @@ describe("TaskGroup", () => {
         yield* TestClock.adjust("1 second")
         // ten finalizers of 1 s each in parallel: done at t=1 s, not t=10 s
         assert.isTrue(Exit.isInterrupted(yield* Fiber.join(interrupting)))
-        assert.isTrue(fibers.every((fiber) => fiber.unsafePoll() !== null))
-        assert.isTrue(fibers.every((fiber) => Exit.isInterrupted(fiber.unsafePoll()!)))
+        for (const task of tasks) {
+          const exit = yield* task.poll
+          assert.isTrue(Option.isSome(exit) && Exit.isInterrupted(exit.value))
+        }
+        assert.strictEqual((groupRef!.toJSON() as { fibers: number }).fibers, 0)
       }))
 
     it.scoped("a group is not single-use: tasks may follow a join", () =>

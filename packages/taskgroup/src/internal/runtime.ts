@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
+import * as FiberRefs from "effect/FiberRefs"
 
 /** @internal */
 export type ExitKind = "succeeded" | "failed" | "interrupted"
@@ -64,4 +65,40 @@ export const interruptAllNow = (fibers: Iterable<Fiber.RuntimeFiber<unknown, unk
 export const freePermits = (semaphore: Effect.Semaphore): number | undefined => {
   const free = (semaphore as { readonly free?: unknown }).free
   return typeof free === "number" ? free : undefined
+}
+
+interface FiberRuntimeInternals {
+  readonly _fiberRefs?: FiberRefs.FiberRefs
+  setFiberRefs?: (fiberRefs: FiberRefs.FiberRefs) => void
+}
+
+/**
+ * The fiber's FiberRefs as they stand, by identity. `getFiberRefs()` would
+ * copy them on every call; a worker only needs to know whether a caller's
+ * refs are the ones it already runs with.
+ *
+ * @internal
+ */
+export const fiberRefsOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): FiberRefs.FiberRefs =>
+  (fiber as FiberRuntimeInternals)._fiberRefs ?? fiber.getFiberRefs()
+
+/**
+ * Makes the running fiber carry `fiberRefs` as if it had just been forked
+ * from their owner, so that a worker runs each task with its caller's
+ * services, annotations and span. Must be called by the fiber itself.
+ *
+ * @internal
+ */
+export const adoptFiberRefs = (self: Fiber.RuntimeFiber<unknown, unknown>, fiberRefs: FiberRefs.FiberRefs): void => {
+  ;(self as FiberRuntimeInternals).setFiberRefs!(FiberRefs.forkAs(fiberRefs, self.id()))
+}
+
+/**
+ * Puts back FiberRefs the fiber ran with before, dropping whatever the last
+ * task changed. Must be called by the fiber itself.
+ *
+ * @internal
+ */
+export const restoreFiberRefs = (self: Fiber.RuntimeFiber<unknown, unknown>, fiberRefs: FiberRefs.FiberRefs): void => {
+  if (fiberRefsOf(self) !== fiberRefs) (self as FiberRuntimeInternals).setFiberRefs!(fiberRefs)
 }

@@ -1,12 +1,13 @@
 import * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
-import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
+import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
+import type * as FiberRefs from "effect/FiberRefs"
 import { dual } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
 import { pipeArguments } from "effect/Pipeable"
 import * as Predicate from "effect/Predicate"
 import * as Queue from "effect/Queue"
@@ -33,6 +34,81 @@ type State = "open" | "failed" | "closing" | "closed"
 
 type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
+const notASuccess: unique symbol = Symbol.for("@volley/taskgroup/notASuccess")
+
+/**
+ * The rest of a `forEach`'s items. Workers pull from it when no `createTask`
+ * waits, so a list of items costs no suspension of its caller per task.
+ */
+interface Source {
+  /** The next task, or `undefined` once the items are used up (which answers the caller). */
+  readonly next: () => TaskRecord<any, any> | undefined
+  readonly abort: (error: TaskGroup.TaskGroupClosedError) => void
+}
+
+/**
+ * A fiber that holds one permit and runs tasks one after another. Forking a
+ * fiber per task is what makes a naive group several times slower than
+ * `Effect.forEach`, which likewise reuses one fiber per unit of concurrency.
+ */
+interface Worker {
+  fiber: AnyFiber | undefined
+  /** The caller FiberRefs this worker runs tasks with, and its own refs made from them. */
+  sourceRefs: FiberRefs.FiberRefs | undefined
+  baseRefs: FiberRefs.FiberRefs | undefined
+  /** Its current task was interrupted alone: the fiber carries that interruption, so it runs nothing more. */
+  doomed: boolean
+}
+
+/** A `createTask` call waiting for a permit, with its task not yet started. */
+interface Pending {
+  readonly task: TaskRecord<any, any>
+  readonly resume: (outcome: Effect.Effect<TaskGroup.Task<any, any>, TaskGroup.TaskGroupClosedError>) => void
+}
+
+class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
+  index = -1
+  exit: Exit.Exit<A, E> | undefined = undefined
+  worker: Worker | undefined = undefined
+  /** Set once its worker has entered the task's effect. */
+  entered = false
+  interruptRequested = false
+  observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
+  constructor(
+    public effect: Effect.Effect<A, E, any> | undefined,
+    readonly callerRefs: FiberRefs.FiberRefs
+  ) {}
+
+  get await(): Effect.Effect<Exit.Exit<A, E>> {
+    return Effect.async<Exit.Exit<A, E>>((resume) => {
+      if (this.exit !== undefined) return resume(Effect.succeed(this.exit))
+      const observer = (exit: Exit.Exit<A, E>) => resume(Effect.succeed(exit))
+      ;(this.observers ??= []).push(observer)
+      return Effect.sync(() => {
+        this.observers?.splice(this.observers.indexOf(observer) >>> 0, 1)
+      })
+    })
+  }
+  get join(): Effect.Effect<A, E> {
+    return Effect.flatten(this.await)
+  }
+  get poll(): Effect.Effect<Option.Option<Exit.Exit<A, E>>> {
+    return Effect.sync(() => Option.fromNullable(this.exit))
+  }
+  get interrupt(): Effect.Effect<void> {
+    return Effect.withFiberRuntime((caller) => {
+      if (this.exit === undefined && !this.interruptRequested) {
+        this.interruptRequested = true
+        if (this.entered && this.worker?.fiber !== undefined) {
+          this.worker.doomed = true
+          this.worker.fiber.unsafeInterruptAsFork(caller.id())
+        }
+      }
+      return Effect.asVoid(this.await)
+    })
+  }
+}
+
 const variance = { _A: (_: any) => _, _E: (_: any) => _ }
 
 const Proto = {
@@ -41,7 +117,13 @@ const Proto = {
     return Inspectable.format(this.toJSON())
   },
   toJSON(this: TaskGroupImpl<unknown, unknown>) {
-    return { _id: "TaskGroup", state: this.state, strategy: this.strategy, stats: snapshot(this) }
+    return {
+      _id: "TaskGroup",
+      state: this.state,
+      strategy: this.strategy,
+      stats: snapshot(this),
+      fibers: this.workers.size
+    }
   },
   [Inspectable.NodeInspectSymbol](this: TaskGroupImpl<unknown, unknown>) {
     return this.toJSON()
@@ -55,12 +137,25 @@ interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   state: State
   readonly strategy: TaskGroup.FailureStrategy
   readonly semaphore: Effect.Semaphore | undefined
-  readonly closeSignal: Deferred.Deferred<never, TaskGroup.TaskGroupClosedError>
+  /** The group made its semaphore itself, so its workers may keep their permits between tasks. */
+  readonly ownsSemaphore: boolean
+  /** `createTask` calls waiting for a permit, first come first served. */
+  readonly queue: Array<Pending>
+  /** With a shared semaphore: the fiber taking permits from it for the queue. */
+  pump: AnyFiber | undefined
   readonly interruptAs: FiberId.FiberId
-  /** Task fibers that have not exited yet. */
-  readonly fibers: Set<AnyFiber>
-  /** Every exit, at its task's index; `undefined` when results are not collected. */
-  readonly exits: Array<Exit.Exit<A, E>> | undefined
+  /** Worker fibers that have not exited yet. */
+  readonly workers: Set<AnyFiber>
+  /**
+   * When results are collected: each task's value at its index, or
+   * `notASuccess` while it runs or if it did not succeed. Values rather than
+   * `Exit`s keep a million results as small as `Effect.forEach` keeps them.
+   */
+  readonly values: Array<A | typeof notASuccess> | undefined
+  /** When results are collected: the exits of tasks that ended other than in success. */
+  readonly otherExits: Map<number, Exit.Exit<A, E>> | undefined
+  /** Callers of `forEach` whose remaining items the workers pull themselves. */
+  readonly sources: Array<Source>
   /** Failures in completion order; kept even without result collection. */
   readonly failureLog: Array<TaskGroup.TaskFailure<E>>
   /** Under the `interrupt` strategy, the causes that failed the group. */
@@ -70,7 +165,6 @@ interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   readonly completionSubscribers: Set<Queue.Queue<TaskGroup.TaskExit<A, E>>>
   created: number
   running: number
-  waiting: number
   succeeded: number
   failed: number
   interrupted: number
@@ -79,7 +173,7 @@ interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
 const snapshot = (group: TaskGroupImpl<any, any>): TaskGroup.Stats => ({
   created: group.created,
   running: group.running,
-  waiting: group.waiting,
+  waiting: group.queue.length,
   succeeded: group.succeeded,
   failed: group.failed,
   interrupted: group.interrupted
@@ -100,14 +194,14 @@ const notifyStats = (group: TaskGroupImpl<any, any>): void => {
 }
 
 const whenIdle = (group: TaskGroupImpl<any, any>): void => {
-  if (group.fibers.size > 0 || group.idleListeners.length === 0) return
+  if (group.workers.size > 0 || group.idleListeners.length === 0) return
   const listeners = group.idleListeners.splice(0)
   for (const listener of listeners) listener()
 }
 
 const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
-    if (group.fibers.size === 0) return resume(Effect.void)
+    if (group.workers.size === 0) return resume(Effect.void)
     const listener = () => resume(Effect.void)
     group.idleListeners.push(listener)
     return Effect.sync(() => {
@@ -116,107 +210,205 @@ const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
     })
   })
 
-/** Stops the group taking tasks, and wakes every `createTask` waiting for a permit. */
+/** Stops the group taking tasks, and answers every waiting `createTask`. */
 const stopAccepting = (group: TaskGroupImpl<any, any>, state: "failed" | "closing"): void => {
   group.state = state
-  Deferred.unsafeDone(group.closeSignal, Effect.fail(closedError(group)))
+  const refused = Effect.fail(closedError(group))
+  for (const pending of group.queue.splice(0)) pending.resume(refused)
+  for (const source of group.sources.splice(0)) source.abort(closedError(group))
+  group.pump?.unsafeInterruptAsFork(group.interruptAs)
+  notifyStats(group)
 }
 
 const failGroup = <A, E>(group: TaskGroupImpl<A, E>, cause: Cause.Cause<E>, self: AnyFiber): void => {
   group.groupFailures.push(cause)
   if (group.state !== "open") return
   stopAccepting(group, "failed")
-  for (const fiber of group.fibers) {
+  for (const fiber of group.workers) {
     if (fiber !== self) fiber.unsafeInterruptAsFork(group.interruptAs)
   }
 }
 
-const onTaskExit = <A, E>(
+/** Gives a task its index: it counts as created from the moment it has a permit and a worker. */
+const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, worker: Worker): void => {
+  task.index = group.created++
+  task.worker = worker
+  group.running++
+  // a slot per task keeps the array dense while tasks end out of order
+  group.values?.push(notASuccess)
+  notifyStats(group)
+}
+
+const recordExit = <A, E>(
   group: TaskGroupImpl<A, E>,
-  index: number,
-  exit: Exit.Exit<A, E>
-): Effect.Effect<void> =>
-  Effect.withFiberRuntime((fiber) => {
-    group.running--
-    if (group.exits !== undefined) group.exits[index] = exit
-    let afterwards: Effect.Effect<void> = Effect.void
-    switch (runtime.exitKind(exit)) {
-      case "succeeded":
-        group.succeeded++
-        break
-      case "interrupted":
-        group.interrupted++
-        break
-      case "failed": {
-        group.failed++
-        const cause = (exit as Exit.Failure<A, E>).cause
-        group.failureLog.push({ index, cause })
-        if (group.strategy === "interrupt") {
-          failGroup(group, cause, fiber as AnyFiber)
-        } else {
-          afterwards = Effect.logWarning(`TaskGroup: task ${index} failed`, cause).pipe(
-            Effect.annotateLogs("taskIndex", index)
-          )
-        }
+  task: TaskRecord<A, E>,
+  exit: Exit.Exit<A, E>,
+  self: AnyFiber
+): Effect.Effect<void> => {
+  const index = task.index
+  task.exit = exit
+  task.worker = undefined
+  task.effect = undefined
+  group.running--
+  if (group.values !== undefined) {
+    if (Exit.isSuccess(exit)) group.values[index] = exit.value
+    else group.otherExits!.set(index, exit)
+  }
+  let afterwards: Effect.Effect<void> = Effect.void
+  switch (runtime.exitKind(exit)) {
+    case "succeeded":
+      group.succeeded++
+      break
+    case "interrupted":
+      group.interrupted++
+      break
+    case "failed": {
+      group.failed++
+      const cause = (exit as Exit.Failure<A, E>).cause
+      group.failureLog.push({ index, cause })
+      if (group.strategy === "interrupt") {
+        failGroup(group, cause, self)
+      } else {
+        afterwards = Effect.logWarning(`TaskGroup: task ${index} failed`, cause).pipe(
+          Effect.annotateLogs("taskIndex", index)
+        )
       }
     }
-    if (group.completionSubscribers.size > 0) {
-      const completion: TaskGroup.TaskExit<A, E> = { index, exit }
-      for (const queue of group.completionSubscribers) Queue.unsafeOffer(queue, completion)
+  }
+  if (task.observers !== undefined) { for (const observer of task.observers.splice(0)) observer(exit) }
+  if (group.completionSubscribers.size > 0) {
+    const completion: TaskGroup.TaskExit<A, E> = { index, exit }
+    for (const queue of group.completionSubscribers) Queue.unsafeOffer(queue, completion)
+  }
+  notifyStats(group)
+  return afterwards
+}
+
+/** Runs one task on the worker, with the FiberRefs its caller had, as if it were forked there. */
+const runTask = <A, E>(
+  group: TaskGroupImpl<A, E>,
+  worker: Worker,
+  task: TaskRecord<A, E>,
+  self: AnyFiber
+): Effect.Effect<void> => {
+  if (task.callerRefs === worker.sourceRefs) {
+    if (worker.baseRefs === undefined) worker.baseRefs = runtime.fiberRefsOf(self)
+    else runtime.restoreFiberRefs(self, worker.baseRefs)
+  } else {
+    runtime.adoptFiberRefs(self, task.callerRefs)
+    worker.sourceRefs = task.callerRefs
+    worker.baseRefs = runtime.fiberRefsOf(self)
+  }
+  if (task.interruptRequested) return recordExit(group, task, Exit.interrupt(self.id()), self)
+  task.entered = true
+  const effect = task.effect as Effect.Effect<A, E>
+  return Effect.flatMap(Effect.exit(Effect.interruptible(effect)), (exit) => recordExit(group, task, exit, self))
+}
+
+/** The next waiting task this worker may run, already started and its caller answered. */
+const nextTask = (group: TaskGroupImpl<any, any>, worker: Worker): TaskRecord<any, any> | undefined => {
+  if (worker.doomed || group.state !== "open" || !group.ownsSemaphore) return undefined
+  const pending = group.queue.shift()
+  if (pending !== undefined) {
+    start(group, pending.task, worker)
+    pending.resume(Effect.succeed(pending.task))
+    return pending.task
+  }
+  while (group.sources.length > 0) {
+    const task = group.sources[0].next()
+    if (task !== undefined) {
+      start(group, task, worker)
+      return task
     }
-    notifyStats(group)
-    return group.semaphore === undefined ? afterwards : Effect.zipRight(group.semaphore.release(1), afterwards)
+  }
+  return undefined
+}
+
+/**
+ * A worker starts uninterruptible, as it was forked (see `forkWorker`); only
+ * the tasks themselves run interruptibly.
+ */
+const runWorker = (group: TaskGroupImpl<any, any>, worker: Worker, first: TaskRecord<any, any>): Effect.Effect<void> =>
+  Effect.withFiberRuntime<void>((self) => {
+    const loop = (task: TaskRecord<any, any>): Effect.Effect<void> =>
+      Effect.flatMap(runTask(group, worker, task, self), () => {
+        const next = nextTask(group, worker)
+        return next === undefined ? Effect.void : loop(next)
+      })
+    return Effect.ensuring(loop(first), Effect.suspend(() => retireWorker(group)))
   })
 
-const spawn = <A, E, XA extends A, XE extends E, R>(
-  group: TaskGroupImpl<A, E>,
-  effect: Effect.Effect<XA, XE, R>
-): Effect.Effect<TaskGroup.Task<XA, XE>, never, R> => {
-  const index = group.created++
-  group.running++
-  notifyStats(group)
-  const body = Effect.onExit(Effect.interruptible(effect), (exit) => onTaskExit<A, E>(group, index, exit))
-  return Effect.map(runtime.forkDetached(body), (fiber) => {
-    if (!runtime.isDone(fiber)) {
-      group.fibers.add(fiber)
-      fiber.addObserver(() => {
-        group.fibers.delete(fiber)
-        whenIdle(group)
-      })
-    }
-    return { index, fiber }
+/**
+ * Forks a worker for `first`, which takes over a permit already held (or
+ * needs none, in an unbounded group). A worker is forked while its forker is
+ * uninterruptible, which it inherits, so an interruption that arrives before
+ * its first step is held back until the task's own interruptible region, and
+ * its bookkeeping always runs.
+ */
+const forkWorker = (
+  group: TaskGroupImpl<any, any>,
+  first: TaskRecord<any, any>,
+  sourceRefs: FiberRefs.FiberRefs | undefined
+): Effect.Effect<void> => {
+  const worker: Worker = { fiber: undefined, sourceRefs, baseRefs: undefined, doomed: false }
+  start(group, first, worker)
+  return Effect.map(runtime.forkDetached(runWorker(group, worker, first)), (fiber) => {
+    worker.fiber = fiber
+    if (runtime.isDone(fiber)) return
+    group.workers.add(fiber)
+    fiber.addObserver(() => {
+      group.workers.delete(fiber)
+      whenIdle(group)
+    })
   })
 }
 
 /**
- * Waits for one permit, or for the group to stop taking tasks, whichever
- * comes first. A permit won by a wait that ends in failure is given back.
+ * A worker leaves: its permit goes to a fresh worker when a task of ours
+ * still waits for one (the leaving worker can no longer run tasks), else back
+ * to the semaphore, so that other groups sharing it are served in turn.
  */
-const acquirePermit = (
-  group: TaskGroupImpl<any, any>,
-  semaphore: Effect.Semaphore,
-  restore: <X, XE, XR>(effect: Effect.Effect<X, XE, XR>) => Effect.Effect<X, XE, XR>
-): Effect.Effect<void, TaskGroup.TaskGroupClosedError> => {
-  if ((runtime.freePermits(semaphore) ?? 0) > 0) return Effect.asVoid(semaphore.take(1))
-  let owned = false
-  const take = Effect.map(semaphore.take(1), () => {
-    owned = true
-  })
-  group.waiting++
-  notifyStats(group)
-  return restore(
-    Effect.raceWith(take, Deferred.await(group.closeSignal), {
-      onSelfDone: (exit, closing) => Effect.zipRight(Fiber.interrupt(closing), exit),
-      onOtherDone: (exit, taking) => Effect.zipRight(Fiber.interrupt(taking), exit)
-    })
-  ).pipe(
-    Effect.onExit((exit) => {
-      group.waiting--
-      notifyStats(group)
-      return Exit.isFailure(exit) && owned ? semaphore.release(1) : Effect.void
-    })
-  )
+const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
+  const semaphore = group.semaphore
+  if (semaphore === undefined) return Effect.void
+  if (group.ownsSemaphore && group.state === "open") {
+    const pending = group.queue.shift()
+    if (pending !== undefined) {
+      return Effect.tap(forkWorker(group, pending.task, undefined), () => pending.resume(Effect.succeed(pending.task)))
+    }
+  }
+  return Effect.asVoid(semaphore.release(1))
 }
+
+/**
+ * With a shared semaphore, one fiber per group takes permits on behalf of the
+ * group's waiting callers, so that each wait costs a callback rather than a
+ * fiber racing the group's shutdown. It stops when no one waits.
+ */
+const pumpPermits = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const loop: Effect.Effect<void> = Effect.flatMap(Effect.interruptible(semaphore.take(1)), () => {
+      const pending = group.queue.shift()
+      if (pending === undefined) return Effect.asVoid(semaphore.release(1))
+      return Effect.zipRight(
+        Effect.tap(forkWorker(group, pending.task, undefined), () => pending.resume(Effect.succeed(pending.task))),
+        group.queue.length > 0 ? loop : Effect.void
+      )
+    })
+    return Effect.ensuring(
+      loop,
+      Effect.sync(() => {
+        group.pump = undefined
+      })
+    )
+  })
+
+const startPump = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore): Effect.Effect<void> =>
+  group.ownsSemaphore || group.pump !== undefined
+    ? Effect.void
+    : Effect.map(runtime.forkDetached(pumpPermits(group, semaphore)), (fiber) => {
+      if (!runtime.isDone(fiber)) group.pump = fiber as AnyFiber
+    })
 
 /** @internal */
 export const make = <A = unknown, E = never>(
@@ -224,18 +416,23 @@ export const make = <A = unknown, E = never>(
 ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.withFiberRuntime<TaskGroupImpl<A, E>>((fiber) => {
+      const semaphore = options.semaphore ??
+        (options.concurrency === undefined || options.concurrency === "unbounded"
+          ? undefined
+          : Effect.unsafeMakeSemaphore(options.concurrency))
       const group: TaskGroupImpl<A, E> = Object.create(Proto)
       Object.assign(group, {
         state: "open",
         strategy: options.strategy ?? "collect",
-        semaphore: options.semaphore ??
-          (options.concurrency === undefined || options.concurrency === "unbounded"
-            ? undefined
-            : Effect.unsafeMakeSemaphore(options.concurrency)),
-        closeSignal: Deferred.unsafeMake(fiber.id()),
+        semaphore,
+        ownsSemaphore: options.semaphore === undefined,
+        queue: [],
+        pump: undefined,
         interruptAs: fiber.id(),
-        fibers: new Set(),
-        exits: options.collectResults === false ? undefined : [],
+        workers: new Set(),
+        values: options.collectResults === false ? undefined : [],
+        otherExits: options.collectResults === false ? undefined : new Map(),
+        sources: [],
         failureLog: [],
         groupFailures: [],
         idleListeners: [],
@@ -243,7 +440,6 @@ export const make = <A = unknown, E = never>(
         completionSubscribers: new Set(),
         created: 0,
         running: 0,
-        waiting: 0,
         succeeded: 0,
         failed: 0,
         interrupted: 0
@@ -253,7 +449,7 @@ export const make = <A = unknown, E = never>(
     (group, scopeExit) =>
       Effect.suspend(() => {
         if (group.state === "open") stopAccepting(group, "closing")
-        if (Exit.isFailure(scopeExit)) runtime.interruptAllNow(group.fibers, group.interruptAs)
+        if (Exit.isFailure(scopeExit)) runtime.interruptAllNow(group.workers, group.interruptAs)
         return Effect.map(awaitIdle(group), () => {
           group.state = "closed"
           for (const queue of group.statsSubscribers) Queue.unsafeOffer(queue, snapshot(group))
@@ -272,17 +468,34 @@ export const createTask = dual<
     self: TaskGroup.TaskGroup<A, E>,
     effect: Effect.Effect<XA, XE, R>
   ) => Effect.Effect<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>
->(2, (self, effect) =>
+>(2, <A, E, XA extends A, XE extends E, R>(
+  self: TaskGroup.TaskGroup<A, E>,
+  effect: Effect.Effect<XA, XE, R>
+) =>
   Effect.uninterruptibleMask((restore) =>
-    Effect.suspend(() => {
+    Effect.withFiberRuntime<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
       const group = impl(self)
       if (group.state !== "open") return Effect.fail(closedError(group))
+      const task = new TaskRecord<XA, XE>(effect, runtime.fiberRefsOf(caller))
       const semaphore = group.semaphore
-      if (semaphore === undefined) return spawn(group, effect)
-      return Effect.flatMap(acquirePermit(group, semaphore, restore), () => {
-        if (group.state !== "open") return Effect.zipRight(semaphore.release(1), Effect.fail(closedError(group)))
-        return spawn(group, effect)
+      if (semaphore === undefined) return Effect.as(forkWorker(group, task, task.callerRefs), task)
+      if (group.queue.length === 0 && (runtime.freePermits(semaphore) ?? 0) > 0) {
+        return Effect.flatMap(restore(semaphore.take(1)), () => {
+          if (group.state !== "open") return Effect.zipRight(semaphore.release(1), Effect.fail(closedError(group)))
+          return Effect.as(forkWorker(group, task, task.callerRefs), task)
+        })
+      }
+      const wait = Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
+        const pending: Pending = { task, resume }
+        group.queue.push(pending)
+        notifyStats(group)
+        return Effect.sync(() => {
+          const at = group.queue.indexOf(pending)
+          if (at >= 0) group.queue.splice(at, 1)
+          notifyStats(group)
+        })
       })
+      return group.ownsSemaphore ? restore(wait) : Effect.zipRight(startPump(group, semaphore), restore(wait))
     })
   ))
 
@@ -306,20 +519,18 @@ export const stats = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<Task
 /** @internal */
 export const exits = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<ReadonlyArray<TaskGroup.TaskExit<A, E>>> =>
   Effect.sync(() => {
+    const { otherExits, values } = impl(self)
     const out: Array<TaskGroup.TaskExit<A, E>> = []
-    impl(self).exits?.forEach((exit, index) => out.push({ index, exit }))
+    values?.forEach((value, index) => {
+      const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
+      if (exit !== undefined) out.push({ index, exit })
+    })
     return out
   })
 
 /** @internal */
 export const results = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<ReadonlyArray<A>> =>
-  Effect.sync(() => {
-    const out: Array<A> = []
-    impl(self).exits?.forEach((exit) => {
-      if (Exit.isSuccess(exit)) out.push(exit.value)
-    })
-    return out
-  })
+  Effect.sync(() => (impl(self).values?.filter((value) => value !== notASuccess) ?? []) as Array<A>)
 
 /** @internal */
 export const failures = <A, E>(
@@ -390,6 +601,64 @@ export const run = <A, E, X, E2, R>(
       }))
   )
 
+/**
+ * Starts tasks for `items` while permits are free, then leaves the rest to
+ * the workers, which pull the next item as they finish one: the caller waits
+ * once for the whole list, not once per item. A shared semaphore is served
+ * task by task, as `createTask` does, so that other groups get their turn.
+ */
+const feed = <I, A, E, R>(
+  self: TaskGroup.TaskGroup<A, E>,
+  items: Iterable<I>,
+  f: (item: I, index: number) => Effect.Effect<A, E, R>
+): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.withFiberRuntime<void, TaskGroup.TaskGroupClosedError, R>((caller) => {
+      const group = impl(self)
+      const semaphore = group.semaphore
+      if (semaphore === undefined || !group.ownsSemaphore) {
+        return restore(Effect.forEach(items, (item, i) => createTask(self, Effect.suspend(() => f(item, i))), {
+          discard: true
+        }))
+      }
+      const iterator = items[Symbol.iterator]()
+      let itemIndex = 0
+      const callerRefs = runtime.fiberRefsOf(caller)
+      const taskFor = (item: I) => {
+        const i = itemIndex++
+        return new TaskRecord<A, E>(Effect.suspend(() => f(item, i)), callerRefs)
+      }
+      const startWhilePermitsAreFree: Effect.Effect<void, TaskGroup.TaskGroupClosedError> = Effect.suspend(() => {
+        if (group.state !== "open") return Effect.fail(closedError(group))
+        if (group.queue.length > 0 || (runtime.freePermits(semaphore) ?? 0) === 0) return handOver
+        const item = iterator.next()
+        if (item.done === true) return Effect.void
+        return Effect.zipRight(
+          semaphore.take(1),
+          Effect.zipRight(forkWorker(group, taskFor(item.value), callerRefs), startWhilePermitsAreFree)
+        )
+      })
+      const handOver = restore(Effect.async<void, TaskGroup.TaskGroupClosedError>((resume) => {
+        const source: Source = {
+          next: () => {
+            const item = iterator.next()
+            if (item.done !== true) return taskFor(item.value)
+            group.sources.splice(group.sources.indexOf(source) >>> 0, 1)
+            resume(Effect.void)
+            return undefined
+          },
+          abort: (error) => resume(Effect.fail(error))
+        }
+        group.sources.push(source)
+        return Effect.sync(() => {
+          const at = group.sources.indexOf(source)
+          if (at >= 0) group.sources.splice(at, 1)
+        })
+      }))
+      return startWhilePermitsAreFree
+    })
+  )
+
 /** @internal */
 export const forEach = dual<
   <I, A, E, R>(
@@ -401,11 +670,4 @@ export const forEach = dual<
     f: (item: I, index: number) => Effect.Effect<A, E, R>,
     options?: TaskGroup.TaskGroupOptions
   ) => Effect.Effect<TaskGroup.Summary<A, E>, E, R>
->(
-  (args) => Predicate.isIterable(args[0]),
-  (items, f, options) =>
-    run((group) =>
-      Effect.forEach(items, (item, index) => createTask(group, Effect.suspend(() => f(item, index))), {
-        discard: true
-      }), options)
-)
+>((args) => Predicate.isIterable(args[0]), (items, f, options) => run((group) => feed(group, items, f), options))
