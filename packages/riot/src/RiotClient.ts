@@ -1,0 +1,276 @@
+/**
+ * A Riot Games API client on `@effect/platform`'s `HttpClient`.
+ *
+ * Every call goes through the {@link RiotRateLimiter} (it never exceeds the
+ * limits Riot announces), is retried on 429, 500, 502, 503, 504, timeouts and
+ * transport failures with exponential backoff and jitter, and decodes the
+ * response with {@link RiotSchema}. Failures are {@link RiotError}s.
+ *
+ * The API key travels as a `Redacted` into the `X-Riot-Token` header only;
+ * it is redacted from HTTP client spans and appears in no error or log.
+ *
+ * Endpoints are named after Riot's API and method, as in Pulsefire:
+ * `getLolMatchV5Match` is match-v5's getMatch.
+ *
+ * @since 0.1.0
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as internal from "./internal/client/client.js"
+import type * as RiotError from "./RiotError.js"
+import * as RiotRateLimiter from "./RiotRateLimiter.js"
+import type * as RiotSchema from "./RiotSchema.js"
+import type { Platform, Region } from "./Routing.js"
+
+/**
+ * Arguments of {@link RiotClient.getLolMatchV5MatchIdsByPuuid}. `count` must
+ * be 0..100 (Riot's default is 20); `startTime` / `endTime` are epoch seconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MatchIdsByPuuidArgs {
+  readonly region: Region
+  readonly puuid: string
+  readonly start?: number | undefined
+  readonly count?: number | undefined
+  readonly queue?: number | undefined
+  readonly type?: "ranked" | "normal" | "tourney" | "tutorial" | undefined
+  readonly startTime?: number | undefined
+  readonly endTime?: number | undefined
+}
+
+/**
+ * The client's endpoints.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RiotClient {
+  /** account-v1 getByRiotId: the account of `gameName#tagLine`, served by a region. */
+  readonly getAccountV1ByRiotId: (args: {
+    readonly region: Region
+    readonly gameName: string
+    readonly tagLine: string
+  }) => Effect.Effect<RiotSchema.AccountV1Account, RiotError.RiotError>
+  /** summoner-v4 getByPUUID: the League summoner of a player, served by the player's platform. */
+  readonly getLolSummonerV4ByPuuid: (args: {
+    readonly region: Platform
+    readonly puuid: string
+  }) => Effect.Effect<RiotSchema.LolSummonerV4Summoner, RiotError.RiotError>
+  /** match-v5 getMatchIdsByPUUID: a page of a player's match ids, newest first. */
+  readonly getLolMatchV5MatchIdsByPuuid: (
+    args: MatchIdsByPuuidArgs
+  ) => Effect.Effect<RiotSchema.LolMatchV5MatchIds, RiotError.RiotError>
+  /** match-v5 getMatch: one match. */
+  readonly getLolMatchV5Match: (args: {
+    readonly region: Region
+    readonly id: string
+  }) => Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError>
+}
+
+/**
+ * The {@link RiotClient} service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const RiotClient: Context.Tag<RiotClient, RiotClient> = internal.RiotClient
+
+/**
+ * How the client talks to Riot.
+ *
+ * - `apiKey`: sent as `X-Riot-Token`; without one, requests go unsigned and
+ *   Riot's 401 becomes an `AuthError` of kind `missing`.
+ * - `baseUrl`: a template in which `{route}` is replaced by the routing value;
+ *   default `https://{route}.api.riotgames.com`.
+ * - `maxRetries`: retries after the first attempt, default 3.
+ * - `requestTimeout`: per attempt, not counting the wait for the rate limiter;
+ *   default 10 seconds.
+ * - `retryBaseDelay` / `retryMaxDelay`: the exponential backoff starts at the
+ *   first (default 500 millis), doubles per retry with jitter, and is capped at
+ *   the second (default 20 seconds).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly apiKey?: Redacted.Redacted | undefined
+  readonly baseUrl?: string | undefined
+  readonly maxRetries?: number | undefined
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  readonly retryBaseDelay?: Duration.DurationInput | undefined
+  readonly retryMaxDelay?: Duration.DurationInput | undefined
+}
+
+/**
+ * The client's options from configuration: `RIOT_API_KEY` (optional,
+ * redacted), `RIOT_BASE_URL`, `RIOT_MAX_RETRIES`, `RIOT_REQUEST_TIMEOUT` (a
+ * duration such as `10 seconds`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<Options> = internal.config
+
+/**
+ * Builds a client on the `HttpClient` and {@link RiotRateLimiter} in context.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { RiotClient, RiotRateLimiter } from "@volley/riot"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const riot = yield* RiotClient.make({ apiKey: Redacted.make("RGAPI-...") })
+ *   return yield* riot.getAccountV1ByRiotId({ region: "americas", gameName: "200", tagLine: "16384" })
+ * }).pipe(Effect.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer]))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (
+  options?: Options
+) => Effect.Effect<RiotClient, never, HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter> = internal.make
+
+/**
+ * A client with the given options, on the `HttpClient` and
+ * {@link RiotRateLimiter} in context.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { RiotClient, RiotRateLimiter } from "@volley/riot"
+ * import { Layer } from "effect"
+ *
+ * const RiotLive = RiotClient.layerWith({ baseUrl: "http://127.0.0.1:8080/{route}" }).pipe(
+ *   Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (
+  options?: Options
+): Layer.Layer<RiotClient, never, HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter> =>
+  Layer.effect(RiotClient, internal.make(options))
+
+/**
+ * A client configured by {@link config}, on the `HttpClient` and
+ * {@link RiotRateLimiter} in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: Layer.Layer<
+  RiotClient,
+  ConfigError.ConfigError,
+  HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter
+> = Layer.effect(RiotClient, Effect.flatMap(internal.config, internal.make))
+
+/**
+ * The ready-to-use client: configured by {@link config}, on Node's undici
+ * HTTP client and an in-memory {@link RiotRateLimiter}.
+ *
+ * @example
+ * ```ts
+ * import { RiotClient } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const program = RiotClient.getLolMatchV5Match({ region: "americas", id: "NA1_5000000000" }).pipe(
+ *   Effect.provide(RiotClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<RiotClient, ConfigError.ConfigError> = layerConfig.pipe(
+  Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
+)
+
+/**
+ * {@link RiotClient.getAccountV1ByRiotId} on the client in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotClient } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const account = yield* RiotClient.getAccountV1ByRiotId({ region: "europe", gameName: "Zoë Fan", tagLine: "EUW 1" })
+ *   return account.puuid
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getAccountV1ByRiotId = (
+  args: Parameters<RiotClient["getAccountV1ByRiotId"]>[0]
+): Effect.Effect<RiotSchema.AccountV1Account, RiotError.RiotError, RiotClient> =>
+  Effect.flatMap(RiotClient, (client) => client.getAccountV1ByRiotId(args))
+
+/**
+ * {@link RiotClient.getLolSummonerV4ByPuuid} on the client in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotClient } from "@volley/riot"
+ *
+ * const summoner = RiotClient.getLolSummonerV4ByPuuid({ region: "na1", puuid: "..." })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getLolSummonerV4ByPuuid = (
+  args: Parameters<RiotClient["getLolSummonerV4ByPuuid"]>[0]
+): Effect.Effect<RiotSchema.LolSummonerV4Summoner, RiotError.RiotError, RiotClient> =>
+  Effect.flatMap(RiotClient, (client) => client.getLolSummonerV4ByPuuid(args))
+
+/**
+ * {@link RiotClient.getLolMatchV5MatchIdsByPuuid} on the client in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotClient } from "@volley/riot"
+ *
+ * const ids = RiotClient.getLolMatchV5MatchIdsByPuuid({ region: "americas", puuid: "...", count: 100, queue: 420 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getLolMatchV5MatchIdsByPuuid = (
+  args: MatchIdsByPuuidArgs
+): Effect.Effect<RiotSchema.LolMatchV5MatchIds, RiotError.RiotError, RiotClient> =>
+  Effect.flatMap(RiotClient, (client) => client.getLolMatchV5MatchIdsByPuuid(args))
+
+/**
+ * {@link RiotClient.getLolMatchV5Match} on the client in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotClient } from "@volley/riot"
+ *
+ * const match = RiotClient.getLolMatchV5Match({ region: "americas", id: "NA1_5000000000" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getLolMatchV5Match = (
+  args: Parameters<RiotClient["getLolMatchV5Match"]>[0]
+): Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError, RiotClient> =>
+  Effect.flatMap(RiotClient, (client) => client.getLolMatchV5Match(args))

@@ -1,0 +1,296 @@
+/**
+ * A proactive rate limiter for the Riot API.
+ *
+ * Riot announces its limits on every response: `X-App-Rate-Limit` for the
+ * whole routing value (`na1`, `americas`, ...) and `X-Method-Rate-Limit` for
+ * one endpoint on it, each as `limit:windowSeconds` pairs such as
+ * `20:1,100:120`, with matching `-Count` headers. The limiter learns them and
+ * reserves a slot in every window before a request is sent, so requests in
+ * flight are counted before the server answers.
+ *
+ * Why not `effect/RateLimiter` or `@effect/experimental/RateLimiter`: both take
+ * one fixed limit given up front and consume windows one at a time. Riot's
+ * limits are learned from headers, come as several windows that must be
+ * reserved together (app and method, short and long), must be corrected from
+ * the server's counts, and must be blocked on a `Retry-After`. So the state is
+ * hand-rolled behind {@link RateLimitStore}, a store that a later
+ * implementation can keep in Redis for processes sharing one key.
+ *
+ * Windows are kept as a sliding log of send times, each window stretched by a
+ * padding. Riot's windows are fixed and start at the first request the server
+ * sees, at a moment the client cannot know exactly; if no span of
+ * `windowSeconds + padding` holds more than `limit` sends, then no fixed window
+ * of the server can hold more than `limit` arrivals, whatever its alignment, as
+ * long as network jitter stays under the padding.
+ *
+ * Before the first response of a routing value or method, its limits are
+ * unknown: one request at a time goes out (the probe) until a response teaches
+ * the limits. That is slower for one round trip but cannot exceed any limit,
+ * where assuming the development key's `20:1,100:120` would overrun a method
+ * limited below that.
+ *
+ * @since 0.1.0
+ */
+import type * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as headers from "./internal/ratelimit/headers.js"
+import * as internal from "./internal/ratelimit/limiter.js"
+import * as memoryStore from "./internal/ratelimit/memoryStore.js"
+import type * as Routing from "./Routing.js"
+
+/**
+ * One rate limit window: at most `limit` requests per `windowSeconds`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitWindow {
+  readonly limit: number
+  readonly windowSeconds: number
+}
+
+/**
+ * The server's count of requests in one of its current windows.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WindowCount {
+  readonly count: number
+  readonly windowSeconds: number
+}
+
+/**
+ * What the limiter reads from a response: its status and headers (any case).
+ * An `HttpClientResponse` is one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ObservedResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * Parses a `X-App-Rate-Limit` / `X-Method-Rate-Limit` value such as
+ * `20:1,100:120`; `undefined` when it is malformed.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ *
+ * RiotRateLimiter.parseLimits("20:1,100:120")
+ * // [{ limit: 20, windowSeconds: 1 }, { limit: 100, windowSeconds: 120 }]
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseLimits: (value: string) => ReadonlyArray<RateLimitWindow> | undefined = headers.parseLimits
+
+/**
+ * Parses a `X-App-Rate-Limit-Count` / `X-Method-Rate-Limit-Count` value such
+ * as `3:1,57:120`; `undefined` when it is malformed.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ *
+ * RiotRateLimiter.parseCounts("3:1,57:120")
+ * // [{ count: 3, windowSeconds: 1 }, { count: 57, windowSeconds: 120 }]
+ * ```
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseCounts: (value: string) => ReadonlyArray<WindowCount> | undefined = headers.parseCounts
+
+/**
+ * The answer of {@link RateLimitStore.reserve}: either every key got its slot,
+ * or none did and the caller should try again after `retryInMillis`.
+ * `reason: "probe"` means a key's limits are unknown and its first request is
+ * still out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Reservation =
+  | { readonly granted: true }
+  | { readonly granted: false; readonly retryInMillis: number; readonly reason: "blocked" | "window" | "probe" }
+
+/**
+ * Where the limiter keeps its state. Keys are the routing value for app
+ * limits (`"americas"`) and `route/method` for method limits
+ * (`"americas/match-v5.getMatch"`). Every operation must be atomic, so that
+ * several limiters (processes) sharing one store and one API key never grant
+ * more than a window allows.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitStore {
+  /**
+   * Reserves one request under every key at time `now`, or none. A key with
+   * unknown limits grants a single probe, held for `probeLeaseMillis` or until
+   * `learn` or `release`. Windows are `windowSeconds * 1000 +
+   * windowPaddingMillis` long.
+   */
+  readonly reserve: (request: {
+    readonly keys: ReadonlyArray<string>
+    readonly now: number
+    readonly windowPaddingMillis: number
+    readonly probeLeaseMillis: number
+  }) => Effect.Effect<Reservation>
+  /**
+   * Records a response for `key`: ends its probe, sets its limits, and raises
+   * the reserved count of each window to at least the server's count. When
+   * the response announced no limits (`limits` is `undefined`), known limits
+   * stay; unknown ones become none at all (`unannounced: "unlimited"`, for a
+   * server that never sends limit headers) or stay unknown (`"unknown"`, for
+   * an error that may not come from Riot itself).
+   */
+  readonly learn: (request: {
+    readonly key: string
+    readonly limits: ReadonlyArray<RateLimitWindow> | undefined
+    readonly unannounced: "unlimited" | "unknown"
+    readonly counts: ReadonlyArray<WindowCount>
+    readonly now: number
+    readonly windowPaddingMillis: number
+  }) => Effect.Effect<void>
+  /** Lets nothing through `key` before `untilMillis`. */
+  readonly block: (key: string, untilMillis: number) => Effect.Effect<void>
+  /** Ends the probes of `keys` whose request failed without an answer. */
+  readonly release: (keys: ReadonlyArray<string>) => Effect.Effect<void>
+}
+
+/**
+ * The {@link RateLimitStore} service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const RateLimitStore: Context.Tag<RateLimitStore, RateLimitStore> = internal.RateLimitStore
+
+/**
+ * A store kept in this process's memory.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const limiter = RiotRateLimiter.make().pipe(
+ *   Effect.provideServiceEffect(RiotRateLimiter.RateLimitStore, RiotRateLimiter.makeMemoryStore)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeMemoryStore: Effect.Effect<RateLimitStore> = memoryStore.make
+
+/**
+ * Provides an in-memory {@link RateLimitStore}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMemoryStore: Layer.Layer<RateLimitStore> = Layer.effect(RateLimitStore, memoryStore.make)
+
+/**
+ * Tuning of the limiter.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * Added to every window, to cover the spread of network latency between
+   * the moment a slot is reserved and the moment Riot counts the request.
+   * Default 250 millis.
+   */
+  readonly windowPadding?: Duration.DurationInput | undefined
+  /** Added to a `Retry-After` before the route or method opens again. Default 100 millis. */
+  readonly retryAfterMargin?: Duration.DurationInput | undefined
+  /** How long a probe may hold a key whose limits are unknown. Default 30 seconds. */
+  readonly probeLease?: Duration.DurationInput | undefined
+}
+
+/**
+ * The limiter: every request goes through {@link RiotRateLimiter.withPermit}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RiotRateLimiter {
+  /**
+   * Waits until one request to `method` on `route` fits every known window
+   * and block, reserves it, runs `send`, and learns from the response:
+   * limits and counts from its headers; on a 429 of type `application` or
+   * `method`, blocks the route or the method for `Retry-After` plus a margin.
+   * A 429 of type `service` (or none) blocks nobody else.
+   */
+  readonly withPermit: (
+    route: Routing.Route,
+    method: string
+  ) => <A extends ObservedResponse, E, R>(send: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
+/**
+ * The {@link RiotRateLimiter} service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const RiotRateLimiter: Context.Tag<RiotRateLimiter, RiotRateLimiter> = internal.RiotRateLimiter
+
+/**
+ * Builds a limiter on the {@link RateLimitStore} in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const limiter = yield* RiotRateLimiter.make({ windowPadding: "100 millis" })
+ *   return limiter.withPermit("americas", "match-v5.getMatch")(
+ *     Effect.succeed({ status: 200, headers: { "x-app-rate-limit": "20:1,100:120" } })
+ *   )
+ * }).pipe(Effect.provide(RiotRateLimiter.layerMemoryStore))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<RiotRateLimiter, never, RateLimitStore> = internal.make
+
+/**
+ * A limiter with the given options, on the {@link RateLimitStore} in context.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ * import { Layer } from "effect"
+ *
+ * const LimiterLive = RiotRateLimiter.layerWith({ windowPadding: "50 millis" }).pipe(
+ *   Layer.provide(RiotRateLimiter.layerMemoryStore)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith = (options?: Options): Layer.Layer<RiotRateLimiter, never, RateLimitStore> =>
+  Layer.effect(RiotRateLimiter, internal.make(options))
+
+/**
+ * A limiter with default options on an in-memory store.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provide(layerMemoryStore))

@@ -1,0 +1,45 @@
+/**
+ * @since 0.1.0
+ */
+
+/**
+ * Riot's platform and region routing values.
+ *
+ * @since 0.1.0
+ */
+export * as Routing from "./Routing.js"
+
+/**
+ * Runtime-checked schemas of the Riot API responses.
+ *
+ * @since 0.1.0
+ */
+export * as RiotSchema from "./RiotSchema.js"
+
+/**
+ * A local Riot API mock server with Riot's shapes, rate limits and seeded faults.
+ *
+ * @since 0.1.0
+ */
+export * as MockServer from "./MockServer.js"
+
+/**
+ * The Riot API client: endpoints, configuration and layers.
+ *
+ * @since 0.1.0
+ */
+export * as RiotClient from "./RiotClient.js"
+
+/**
+ * The header-driven rate limiter the client sends every request through.
+ *
+ * @since 0.1.0
+ */
+export * as RiotRateLimiter from "./RiotRateLimiter.js"
+
+/**
+ * The typed failures of a Riot API call.
+ *
+ * @since 0.1.0
+ */
+export * as RiotError from "./RiotError.js"

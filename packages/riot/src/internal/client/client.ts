@@ -1,0 +1,281 @@
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import type * as RiotClientModule from "../../RiotClient.js"
+import * as RiotError from "../../RiotError.js"
+import * as RiotRateLimiter from "../../RiotRateLimiter.js"
+import * as RiotSchema from "../../RiotSchema.js"
+import type * as Routing from "../../Routing.js"
+import { header, parseRetryAfterMillis } from "../ratelimit/headers.js"
+
+/** @internal */
+export const RiotClient = Context.GenericTag<RiotClientModule.RiotClient>("@volley/riot/RiotClient")
+
+/** @internal */
+export const defaults = {
+  baseUrl: "https://{route}.api.riotgames.com",
+  maxRetries: 3,
+  requestTimeout: Duration.seconds(10),
+  retryBaseDelay: Duration.millis(500),
+  retryMaxDelay: Duration.seconds(20)
+}
+
+/** @internal */
+export const config: Config.Config<RiotClientModule.Options> = Config.all({
+  apiKey: Config.option(Config.redacted("RIOT_API_KEY")).pipe(
+    Config.map(Option.filter((key) => Redacted.value(key) !== "")),
+    Config.map(Option.getOrUndefined)
+  ),
+  baseUrl: Config.string("RIOT_BASE_URL").pipe(Config.withDefault(defaults.baseUrl)),
+  maxRetries: Config.integer("RIOT_MAX_RETRIES").pipe(
+    Config.validate({ message: "RIOT_MAX_RETRIES must not be negative", validation: (n) => n >= 0 }),
+    Config.withDefault(defaults.maxRetries)
+  ),
+  requestTimeout: Config.duration("RIOT_REQUEST_TIMEOUT").pipe(Config.withDefault(defaults.requestTimeout))
+})
+
+/** What one endpoint call needs: where to send it and how to read and name what comes back. */
+interface Call<A, I> {
+  readonly endpoint: string
+  readonly route: Routing.Route
+  /** Path segments, not yet encoded. */
+  readonly segments: ReadonlyArray<string>
+  readonly query?: Readonly<Record<string, string | number | undefined>>
+  readonly schema: Schema.Schema<A, I>
+  /** Names the resource in a 404 message, e.g. `account 200#16384`. */
+  readonly resource: string
+}
+
+interface Answer {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly body: string
+}
+
+const retriedStatuses: ReadonlySet<number> = new Set([500, 502, 503, 504])
+
+const isRetried = (error: RiotError.RiotError): boolean =>
+  error._tag === "RateLimited" || error._tag === "TransportError" || error._tag === "Timeout" ||
+  (error._tag === "ServerError" && retriedStatuses.has(error.status))
+
+const riotMessageOf = (body: string): string | undefined =>
+  Either.match(Schema.decodeUnknownEither(Schema.parseJson(RiotSchema.RiotErrorBody))(body), {
+    onLeft: () => undefined,
+    onRight: (error) => error.status.message
+  })
+
+// HttpClientError's own message names the request; its cause is the part
+// that says what went wrong. The request (and its headers) is never printed.
+const describeTransportError = (error: HttpClientError.HttpClientError): string => {
+  const cause = error.cause
+  if (cause instanceof Error) {
+    const code = (cause as { readonly code?: unknown }).code
+    return typeof code === "string" && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message
+  }
+  return error.reason
+}
+
+/** @internal */
+export const make = (
+  options: RiotClientModule.Options = {}
+): Effect.Effect<RiotClientModule.RiotClient, never, HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter> =>
+  Effect.gen(function*() {
+    const httpClient = yield* HttpClient.HttpClient
+    const limiter = yield* RiotRateLimiter.RiotRateLimiter
+    const apiKey = options.apiKey
+    const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
+    const maxRetries = options.maxRetries ?? defaults.maxRetries
+    const requestTimeout = Duration.decode(options.requestTimeout ?? defaults.requestTimeout)
+    const retryBaseDelay = Duration.decode(options.retryBaseDelay ?? defaults.retryBaseDelay)
+    const retryMaxDelay = Duration.decode(options.retryMaxDelay ?? defaults.retryMaxDelay)
+
+    const retryDelay = (error: RiotError.RiotError, backoff: Duration.Duration): Duration.Duration => {
+      if (error._tag !== "RateLimited" || error.retryAfterSeconds === undefined) return backoff
+      // The limiter holds the whole route or method until Retry-After has
+      // passed, so this request waits there, in line with the others.
+      if (error.rateLimitType === "application" || error.rateLimitType === "method") return Duration.zero
+      return Duration.max(backoff, Duration.seconds(error.retryAfterSeconds))
+    }
+
+    const retryPolicy = Schedule.exponential(retryBaseDelay).pipe(
+      Schedule.jittered,
+      Schedule.modifyDelay((_, delay) => Duration.min(delay, retryMaxDelay)),
+      Schedule.intersect(Schedule.recurs(maxRetries)),
+      Schedule.intersect(Schedule.identity<RiotError.RiotError>()),
+      Schedule.modifyDelay(([, error], delay) => retryDelay(error, delay)),
+      Schedule.whileInput(isRetried)
+    )
+
+    const send = <A, I>(call: Call<A, I>, attempts: number): Effect.Effect<Answer, RiotError.RiotError> => {
+      const url = baseUrl.replace("{route}", call.route) + "/" + call.segments.map(encodeURIComponent).join("/")
+      const urlParams: Array<[string, string]> = []
+      for (const [name, value] of Object.entries(call.query ?? {})) {
+        if (value !== undefined) urlParams.push([name, String(value)])
+      }
+      const request = HttpClientRequest.get(url, {
+        urlParams,
+        acceptJson: true,
+        headers: apiKey === undefined ? {} : { "x-riot-token": Redacted.value(apiKey) }
+      })
+      const where = { endpoint: call.endpoint, route: call.route }
+      return httpClient.execute(request).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(response.text, (body): Answer => ({ status: response.status, headers: response.headers, body }))
+        ),
+        Effect.mapError((error) =>
+          new RiotError.TransportError({ ...where, detail: describeTransportError(error), attempts })
+        ),
+        Effect.timeoutFail({
+          duration: requestTimeout,
+          onTimeout: () =>
+            new RiotError.Timeout({ ...where, timeoutMillis: Duration.toMillis(requestTimeout), attempts })
+        })
+      )
+    }
+
+    const interpret = <A, I>(
+      call: Call<A, I>,
+      answer: Answer,
+      attempts: number
+    ): Effect.Effect<A, RiotError.RiotError> => {
+      const where = { endpoint: call.endpoint, route: call.route }
+      const { status } = answer
+      if (status >= 200 && status < 300) {
+        return Effect.try({
+          try: (): unknown => JSON.parse(answer.body),
+          catch: (error) =>
+            new RiotError.DecodeError({
+              ...where,
+              malformed: true,
+              detail: error instanceof Error ? error.message : String(error)
+            })
+        }).pipe(
+          Effect.flatMap((json) =>
+            Effect.mapError(
+              Schema.decodeUnknown(call.schema)(json),
+              (error) =>
+                new RiotError.DecodeError({ ...where, malformed: false, detail: RiotSchema.formatDecodeError(error) })
+            )
+          )
+        )
+      }
+      const riotMessage = riotMessageOf(answer.body)
+      const withMessage = riotMessage === undefined ? where : { ...where, riotMessage }
+      if (status === 404) return Effect.fail(new RiotError.NotFound({ ...withMessage, resource: call.resource }))
+      if (status === 401 || status === 403 || (status === 400 && /api ?key/i.test(riotMessage ?? ""))) {
+        const kind = apiKey === undefined ? "missing" : /expired/i.test(riotMessage ?? "") ? "expired" : "invalid"
+        return Effect.fail(new RiotError.AuthError({ ...withMessage, status, kind }))
+      }
+      if (status === 429) {
+        const rateLimitType = header(answer.headers, "x-rate-limit-type")
+        const retryAfterMillis = parseRetryAfterMillis(header(answer.headers, "retry-after"))
+        return Effect.fail(
+          new RiotError.RateLimited({
+            ...where,
+            attempts,
+            ...(rateLimitType === undefined ? {} : { rateLimitType }),
+            ...(retryAfterMillis === undefined ? {} : { retryAfterSeconds: retryAfterMillis / 1000 })
+          })
+        )
+      }
+      if (status >= 500) return Effect.fail(new RiotError.ServerError({ ...withMessage, status, attempts }))
+      return Effect.fail(new RiotError.BadRequest({ ...withMessage, status }))
+    }
+
+    const run = <A, I>(call: Call<A, I>): Effect.Effect<A, RiotError.RiotError> =>
+      Effect.gen(function*() {
+        const attempts = yield* Ref.make(0)
+        const attempt = Effect.gen(function*() {
+          const attempt = yield* Ref.updateAndGet(attempts, (n) => n + 1)
+          const answer = yield* limiter.withPermit(call.route, call.endpoint)(send(call, attempt))
+          return yield* interpret(call, answer, attempt)
+        }).pipe(
+          Effect.tapError((error) =>
+            Effect.flatMap(Ref.get(attempts), (attempt) =>
+              isRetried(error) && attempt <= maxRetries
+                ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
+                : Effect.void)
+          )
+        )
+        return yield* Effect.retry(attempt, retryPolicy)
+      }).pipe(
+        // Spans of the HTTP client record request headers; keep the key out of them.
+        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-riot-token"]),
+        Effect.withSpan(`RiotClient.${call.endpoint}`, { attributes: { "riot.route": call.route } })
+      )
+
+    const client: RiotClientModule.RiotClient = {
+      getAccountV1ByRiotId: ({ gameName, region, tagLine }) =>
+        run({
+          endpoint: "account-v1.getByRiotId",
+          route: region,
+          segments: ["riot", "account", "v1", "accounts", "by-riot-id", gameName, tagLine],
+          schema: RiotSchema.AccountV1Account,
+          resource: `account ${gameName}#${tagLine}`
+        }),
+      getLolSummonerV4ByPuuid: ({ puuid, region }) =>
+        run({
+          endpoint: "summoner-v4.getByPuuid",
+          route: region,
+          segments: ["lol", "summoner", "v4", "summoners", "by-puuid", puuid],
+          schema: RiotSchema.LolSummonerV4Summoner,
+          resource: `summoner ${puuid}`
+        }),
+      getLolMatchV5MatchIdsByPuuid: (args) => {
+        const endpoint = "match-v5.getMatchIdsByPuuid"
+        const invalid = validateMatchIdsArgs(args)
+        if (invalid !== undefined) {
+          return Effect.fail(new RiotError.InvalidArgument({ endpoint, ...invalid }))
+        }
+        return run({
+          endpoint,
+          route: args.region,
+          segments: ["lol", "match", "v5", "matches", "by-puuid", args.puuid, "ids"],
+          query: {
+            start: args.start,
+            count: args.count,
+            queue: args.queue,
+            type: args.type,
+            startTime: args.startTime,
+            endTime: args.endTime
+          },
+          schema: RiotSchema.LolMatchV5MatchIds,
+          resource: `matches of ${args.puuid}`
+        })
+      },
+      getLolMatchV5Match: ({ id, region }) =>
+        run({
+          endpoint: "match-v5.getMatch",
+          route: region,
+          segments: ["lol", "match", "v5", "matches", id],
+          schema: RiotSchema.LolMatchV5Match,
+          resource: `match ${id}`
+        })
+    }
+    return client
+  })
+
+const isIntegerIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max
+
+const validateMatchIdsArgs = (
+  args: RiotClientModule.MatchIdsByPuuidArgs
+): { readonly argument: string; readonly reason: string } | undefined => {
+  if (args.count !== undefined && !isIntegerIn(args.count, 0, 100)) {
+    return { argument: "count", reason: `must be an integer from 0 to 100, got ${args.count}` }
+  }
+  if (args.start !== undefined && !isIntegerIn(args.start, 0, Number.MAX_SAFE_INTEGER)) {
+    return { argument: "start", reason: `must be a non-negative integer, got ${args.start}` }
+  }
+  return undefined
+}

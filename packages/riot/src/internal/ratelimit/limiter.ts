@@ -1,0 +1,121 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Ref from "effect/Ref"
+import type {
+  ObservedResponse,
+  Options,
+  RateLimitStore as RateLimitStoreService,
+  RiotRateLimiter as RiotRateLimiterService
+} from "../../RiotRateLimiter.js"
+import type * as Routing from "../../Routing.js"
+import { header, parseCounts, parseLimits, parseRetryAfterMillis } from "./headers.js"
+
+/** @internal */
+export const RateLimitStore = Context.GenericTag<RateLimitStoreService>("@volley/riot/RiotRateLimiter/RateLimitStore")
+
+/** @internal */
+export const RiotRateLimiter = Context.GenericTag<RiotRateLimiterService>("@volley/riot/RiotRateLimiter")
+
+/** @internal */
+export const appKey = (route: Routing.Route): string => route
+
+/** @internal */
+export const methodKey = (route: Routing.Route, method: string): string => `${route}/${method}`
+
+/** @internal */
+export const defaults = {
+  windowPadding: Duration.millis(250),
+  retryAfterMargin: Duration.millis(100),
+  probeLease: Duration.seconds(30)
+}
+
+/** @internal */
+export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterService, never, RateLimitStoreService> =>
+  Effect.gen(function*() {
+    const store = yield* RateLimitStore
+    const windowPaddingMillis = Duration.toMillis(options.windowPadding ?? defaults.windowPadding)
+    const retryAfterMarginMillis = Duration.toMillis(options.retryAfterMargin ?? defaults.retryAfterMargin)
+    const probeLeaseMillis = Duration.toMillis(options.probeLease ?? defaults.probeLease)
+
+    // Requests waiting for a probe (the first request of a key whose limits
+    // are still unknown) are woken by the probe's answer instead of polling.
+    const changed = yield* Ref.make(yield* Deferred.make<void>())
+    const notify = Deferred.make<void>().pipe(
+      Effect.flatMap((next) => Ref.getAndSet(changed, next)),
+      Effect.flatMap((previous) => Deferred.succeed(previous, undefined))
+    )
+
+    // Requests for one method wait in line and only the first of the line
+    // asks the store, so a freed slot wakes one fiber instead of all of them,
+    // and requests go out in the order they came.
+    const lines = new Map<string, Effect.Semaphore>()
+    const lineOf = (key: string) => {
+      let line = lines.get(key)
+      if (line === undefined) {
+        line = Effect.unsafeMakeSemaphore(1)
+        lines.set(key, line)
+      }
+      return line
+    }
+
+    const reserve = (keys: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        while (true) {
+          const wake = yield* Ref.get(changed)
+          const now = yield* Clock.currentTimeMillis
+          const reservation = yield* store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis })
+          if (reservation.granted) return
+          const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
+          yield* reservation.reason === "probe" ? Effect.race(sleep, Deferred.await(wake)) : sleep
+        }
+      })
+
+    const learn = (key: string, response: ObservedResponse, limitsName: string, countsName: string, now: number) => {
+      const limitsHeader = header(response.headers, limitsName)
+      const limits = limitsHeader === undefined ? undefined : parseLimits(limitsHeader)
+      const countsHeader = header(response.headers, countsName)
+      const counts = (countsHeader === undefined ? undefined : parseCounts(countsHeader)) ?? []
+      // A plain answer without limit headers means the server announces no
+      // limits; an error may come from a proxy that never adds them.
+      const unannounced = response.status < 400 || response.status === 404 ? "unlimited" : "unknown"
+      return store.learn({ key, limits, unannounced, counts, now, windowPaddingMillis })
+    }
+
+    const observe = (route: Routing.Route, method: string, response: ObservedResponse) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        yield* learn(appKey(route), response, "x-app-rate-limit", "x-app-rate-limit-count", now)
+        yield* learn(methodKey(route, method), response, "x-method-rate-limit", "x-method-rate-limit-count", now)
+        if (response.status === 429) {
+          const retryAfterMillis = parseRetryAfterMillis(header(response.headers, "retry-after"))
+          const type = header(response.headers, "x-rate-limit-type")
+          if (retryAfterMillis !== undefined && (type === "application" || type === "method")) {
+            const key = type === "application" ? appKey(route) : methodKey(route, method)
+            yield* store.block(key, now + retryAfterMillis + retryAfterMarginMillis)
+          }
+        }
+        yield* notify
+      })
+
+    const limiter: RiotRateLimiterService = {
+      withPermit: (route, method) => (send) => {
+        const keys = [appKey(route), methodKey(route, method)]
+        const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys))
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.zipRight(
+            restore(acquire),
+            restore(send).pipe(
+              Effect.onExit((exit) =>
+                Exit.isSuccess(exit) ? observe(route, method, exit.value) : Effect.zipRight(store.release(keys), notify)
+              )
+            )
+          )
+        )
+      }
+    }
+    return limiter
+  })

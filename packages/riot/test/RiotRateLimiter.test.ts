@@ -1,0 +1,326 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Array, Clock, Deferred, Duration, Effect, FastCheck, Fiber, Layer, TestClock } from "effect"
+import * as RiotRateLimiter from "../src/RiotRateLimiter.js"
+import type { Route } from "../src/Routing.js"
+
+/**
+ * A stand-in for Riot: fixed windows that start at the first request a window
+ * sees, answered with Riot's limit and count headers. It records every window
+ * overrun, which a correct limiter never causes.
+ */
+const makeServer = (limits: { readonly app: string; readonly method: string }) => {
+  type Window = { readonly limit: number; readonly windowSeconds: number; start: number; count: number }
+  const windowsOf = (header: string): Array<Window> =>
+    RiotRateLimiter.parseLimits(header)!.map((window) => ({ ...window, start: -Infinity, count: 0 }))
+  const app = new Map<string, Array<Window>>()
+  const method = new Map<string, Array<Window>>()
+  const overruns: Array<string> = []
+  const count = (windows: Array<Window>, now: number, name: string) => {
+    for (const window of windows) {
+      if (now >= window.start + window.windowSeconds * 1000) {
+        window.start = now
+        window.count = 0
+      }
+      window.count++
+      if (window.count > window.limit) overruns.push(`${name} ${window.limit}:${window.windowSeconds} at ${now}`)
+    }
+    return windows.map((window) => `${window.count}:${window.windowSeconds}`).join(",")
+  }
+  const receive = (route: Route, name: string) =>
+    Effect.map(Clock.currentTimeMillis, (now): RiotRateLimiter.ObservedResponse => {
+      if (!app.has(route)) app.set(route, windowsOf(limits.app))
+      const methodKey = `${route}/${name}`
+      if (!method.has(methodKey)) method.set(methodKey, windowsOf(limits.method))
+      return {
+        status: 200,
+        headers: {
+          "X-App-Rate-Limit": limits.app,
+          "X-App-Rate-Limit-Count": count(app.get(route)!, now, route),
+          "X-Method-Rate-Limit": limits.method,
+          "X-Method-Rate-Limit-Count": count(method.get(methodKey)!, now, methodKey)
+        }
+      }
+    })
+  return { receive, overruns }
+}
+
+const limiterWith = (options: RiotRateLimiter.Options) =>
+  RiotRateLimiter.layerWith(options).pipe(Layer.provide(RiotRateLimiter.layerMemoryStore))
+
+/** Forks `n` requests through the limiter, recording when each was sent. */
+const forkRequests = (
+  n: number,
+  send: Effect.Effect<RiotRateLimiter.ObservedResponse>,
+  route: Route = "americas",
+  method = "match-v5.getMatch"
+) =>
+  Effect.gen(function*() {
+    const limiter = yield* RiotRateLimiter.RiotRateLimiter
+    const sent: Array<number> = []
+    const record = Effect.zipLeft(
+      send,
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => sent.push(now)))
+    )
+    const fibers = yield* Effect.forEach(
+      Array.range(1, n),
+      () => Effect.fork(limiter.withPermit(route, method)(record)),
+      { concurrency: "unbounded" }
+    )
+    return { sent, fibers }
+  })
+
+// A fiber woken by the TestClock takes a few scheduler hops to reserve its
+// slot and send; yielding lets every woken fiber get that far before the test
+// counts.
+const settle = Effect.repeatN(Effect.yieldNow(), 100)
+
+const advanceTo = (millis: number) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => TestClock.adjust(Duration.millis(millis - now))).pipe(
+    Effect.zipRight(settle)
+  )
+
+describe("RiotRateLimiter", () => {
+  describe("header parsing", () => {
+    it("reads any number of windows in any order", () => {
+      assert.deepStrictEqual(RiotRateLimiter.parseLimits("100:120,20:1"), [
+        { limit: 100, windowSeconds: 120 },
+        { limit: 20, windowSeconds: 1 }
+      ])
+      assert.deepStrictEqual(RiotRateLimiter.parseLimits(" 500:10 , 30000:600,5:1 "), [
+        { limit: 500, windowSeconds: 10 },
+        { limit: 30000, windowSeconds: 600 },
+        { limit: 5, windowSeconds: 1 }
+      ])
+      assert.deepStrictEqual(RiotRateLimiter.parseCounts("3:1,57:120"), [
+        { count: 3, windowSeconds: 1 },
+        { count: 57, windowSeconds: 120 }
+      ])
+    })
+
+    it("rejects malformed values", () => {
+      assert.isUndefined(RiotRateLimiter.parseLimits(""))
+      assert.isUndefined(RiotRateLimiter.parseLimits("20"))
+      assert.isUndefined(RiotRateLimiter.parseLimits("20:1;100:120"))
+      assert.isUndefined(RiotRateLimiter.parseLimits("20:0"))
+      assert.isUndefined(RiotRateLimiter.parseCounts("a:1"))
+    })
+  })
+
+  it.effect("grants 20 per second and 100 per two minutes, never more", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "20:1,100:120", method: "1000:10" })
+      const { sent } = yield* forkRequests(150, server.receive("americas", "match-v5.getMatch"))
+      const grantedBy = (millis: number) => advanceTo(millis).pipe(Effect.zipRight(Effect.sync(() => sent.length)))
+
+      assert.strictEqual(yield* grantedBy(0), 20)
+      assert.strictEqual(yield* grantedBy(999), 20)
+      assert.strictEqual(yield* grantedBy(1000), 40)
+      assert.strictEqual(yield* grantedBy(2000), 60)
+      assert.strictEqual(yield* grantedBy(3999), 80)
+      assert.strictEqual(yield* grantedBy(4000), 100)
+      assert.strictEqual(yield* grantedBy(119_999), 100)
+      assert.strictEqual(yield* grantedBy(120_000), 120)
+      assert.strictEqual(yield* grantedBy(123_000), 150)
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("stretches every window by the padding", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "20:1,100:120", method: "1000:10" })
+      const { sent } = yield* forkRequests(45, server.receive("americas", "match-v5.getMatch"))
+      const grantedBy = (millis: number) => advanceTo(millis).pipe(Effect.zipRight(Effect.sync(() => sent.length)))
+
+      assert.strictEqual(yield* grantedBy(0), 20)
+      assert.strictEqual(yield* grantedBy(1249), 20)
+      assert.strictEqual(yield* grantedBy(1250), 40)
+      assert.strictEqual(yield* grantedBy(2499), 40)
+      assert.strictEqual(yield* grantedBy(2500), 45)
+    }).pipe(Effect.provide(limiterWith({ windowPadding: "250 millis" }))))
+
+  it.effect("keeps method limits per method and app limits per route", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "20:1", method: "5:1" })
+      const matches = yield* forkRequests(10, server.receive("americas", "match-v5.getMatch"))
+      const ids = yield* forkRequests(10, server.receive("americas", "match-v5.getMatchIdsByPuuid"), "americas", "ids")
+      const europe = yield* forkRequests(10, server.receive("europe", "match-v5.getMatch"), "europe")
+      yield* advanceTo(0)
+      assert.strictEqual(matches.sent.length, 5)
+      assert.strictEqual(ids.sent.length, 5)
+      assert.strictEqual(europe.sent.length, 5)
+      yield* advanceTo(1000)
+      assert.strictEqual(matches.sent.length + ids.sent.length + europe.sent.length, 30)
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("sends one request at a time until the first response teaches the limits", () =>
+    Effect.gen(function*() {
+      const answer = yield* Deferred.make<void>()
+      const server = makeServer({ app: "20:1", method: "20:1" })
+      const { fibers, sent } = yield* forkRequests(
+        10,
+        Effect.zipRight(Deferred.await(answer), server.receive("americas", "match-v5.getMatch"))
+      )
+      yield* advanceTo(0)
+      assert.strictEqual(sent.length, 0)
+      yield* Deferred.succeed(answer, undefined)
+      yield* Fiber.joinAll(fibers)
+      assert.strictEqual(sent.length, 10)
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({}))))
+
+  it.effect("lets the next request probe when the first one fails", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const first = yield* limiter.withPermit("americas", "match-v5.getMatch")(Effect.fail("connection reset")).pipe(
+        Effect.flip
+      )
+      assert.strictEqual(first, "connection reset")
+      const server = makeServer({ app: "20:1", method: "20:1" })
+      const second = yield* limiter.withPermit("americas", "match-v5.getMatch")(
+        server.receive("americas", "match-v5.getMatch")
+      )
+      assert.strictEqual(second.status, 200)
+    }).pipe(Effect.provide(limiterWith({}))))
+
+  it.effect("blocks the whole route on an application 429 for Retry-After plus the margin", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const rejected: RiotRateLimiter.ObservedResponse = {
+        status: 429,
+        headers: {
+          "x-app-rate-limit": "20:1",
+          "x-method-rate-limit": "100:1",
+          "x-rate-limit-type": "application",
+          "retry-after": "3"
+        }
+      }
+      yield* limiter.withPermit("americas", "match-v5.getMatch")(Effect.succeed(rejected))
+      const server = makeServer({ app: "20:1", method: "100:1" })
+      const otherMethod = yield* forkRequests(1, server.receive("americas", "ids"), "americas", "ids")
+      const otherRoute = yield* forkRequests(1, server.receive("europe", "match-v5.getMatch"), "europe")
+      yield* advanceTo(0)
+      assert.strictEqual(otherRoute.sent.length, 1)
+      yield* advanceTo(3099)
+      assert.strictEqual(otherMethod.sent.length, 0)
+      yield* advanceTo(3100)
+      assert.deepStrictEqual(otherMethod.sent, [3100])
+    }).pipe(Effect.provide(limiterWith({ retryAfterMargin: "100 millis" }))))
+
+  it.effect("blocks only the method on a method 429, and nobody on a service 429", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const rejection = (type: string): RiotRateLimiter.ObservedResponse => ({
+        status: 429,
+        headers: {
+          "X-App-Rate-Limit": "20:1",
+          "X-Method-Rate-Limit": "100:1",
+          "X-Rate-Limit-Type": type,
+          "Retry-After": "2"
+        }
+      })
+      yield* limiter.withPermit("americas", "match-v5.getMatch")(Effect.succeed(rejection("method")))
+      yield* limiter.withPermit("americas", "ids")(Effect.succeed(rejection("service")))
+      const server = makeServer({ app: "20:1", method: "100:1" })
+      const sameMethod = yield* forkRequests(1, server.receive("americas", "match-v5.getMatch"))
+      const serviceMethod = yield* forkRequests(1, server.receive("americas", "ids"), "americas", "ids")
+      yield* advanceTo(0)
+      assert.strictEqual(sameMethod.sent.length, 0)
+      assert.strictEqual(serviceMethod.sent.length, 1)
+      yield* advanceTo(2000)
+      assert.strictEqual(sameMethod.sent.length, 1)
+    }).pipe(Effect.provide(limiterWith({ retryAfterMargin: Duration.zero }))))
+
+  it.effect("counts requests the server saw from elsewhere", () =>
+    Effect.gen(function*() {
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      // Another process sharing the key has already used 9 of 10.
+      yield* limiter.withPermit("americas", "match-v5.getMatch")(Effect.succeed({
+        status: 200,
+        headers: { "x-app-rate-limit": "10:1", "x-app-rate-limit-count": "10:1" }
+      }))
+      const server = makeServer({ app: "10:1", method: "100:1" })
+      const { sent } = yield* forkRequests(3, server.receive("americas", "match-v5.getMatch"))
+      yield* advanceTo(999)
+      assert.strictEqual(sent.length, 0)
+      yield* advanceTo(1000)
+      assert.strictEqual(sent.length, 3)
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("forgets nothing when a response has no limit headers after the limits are known", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:1", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      yield* limiter.withPermit("americas", "m")(server.receive("americas", "m"))
+      yield* limiter.withPermit("americas", "m")(Effect.succeed({ status: 503, headers: {} }))
+      const { sent } = yield* forkRequests(1, server.receive("americas", "m"), "americas", "m")
+      yield* advanceTo(999)
+      assert.strictEqual(sent.length, 0)
+      yield* advanceTo(1000)
+      assert.strictEqual(sent.length, 1)
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("keeps known limits when a success comes without limit headers", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:1", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      yield* limiter.withPermit("americas", "m")(server.receive("americas", "m"))
+      yield* limiter.withPermit("americas", "m")(Effect.succeed({ status: 200, headers: {} }))
+      const { sent } = yield* forkRequests(1, server.receive("americas", "m"), "americas", "m")
+      yield* advanceTo(999)
+      assert.strictEqual(sent.length, 0)
+      yield* advanceTo(1000)
+      assert.strictEqual(sent.length, 1)
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("does not limit a server that announces no limits", () =>
+    Effect.gen(function*() {
+      const { sent } = yield* forkRequests(50, Effect.succeed({ status: 200, headers: {} }))
+      yield* advanceTo(0)
+      assert.strictEqual(sent.length, 50)
+    }).pipe(Effect.provide(limiterWith({}))))
+
+  const windowArbitrary = FastCheck.record({
+    limit: FastCheck.integer({ min: 1, max: 8 }),
+    windowSeconds: FastCheck.integer({ min: 1, max: 5 })
+  })
+  const format = (windows: ReadonlyArray<RiotRateLimiter.RateLimitWindow>) =>
+    windows.map((window) => `${window.limit}:${window.windowSeconds}`).join(",")
+
+  it.effect.prop(
+    "never puts more requests into a window than its limit",
+    {
+      app: FastCheck.array(windowArbitrary, { minLength: 1, maxLength: 3 }),
+      method: FastCheck.array(windowArbitrary, { minLength: 1, maxLength: 2 }),
+      // Milliseconds between the arrivals of successive requests.
+      gaps: FastCheck.array(FastCheck.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 40 }),
+      latency: FastCheck.integer({ min: 0, max: 40 })
+    },
+    ({ app, gaps, latency, method }) =>
+      Effect.gen(function*() {
+        const server = makeServer({ app: format(app), method: format(method) })
+        const limiter = yield* RiotRateLimiter.RiotRateLimiter
+        const sent: Array<number> = []
+        const send = Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => sent.push(now))).pipe(
+          Effect.zipRight(Effect.sleep(Duration.millis(latency))),
+          Effect.zipRight(server.receive("americas", "m"))
+        )
+        let arrival = 0
+        const fibers = yield* Effect.forEach(gaps, (gap) => {
+          arrival += gap
+          return Effect.fork(Effect.delay(limiter.withPermit("americas", "m")(send), Duration.millis(arrival)))
+        })
+        yield* TestClock.adjust(Duration.minutes(5))
+        yield* Fiber.joinAll(fibers)
+
+        assert.strictEqual(sent.length, gaps.length)
+        assert.deepStrictEqual(server.overruns, [])
+        // Stronger: no span of a window's length holds more than its limit.
+        for (const window of [...app, ...method]) {
+          for (let i = window.limit; i < sent.length; i++) {
+            assert.isAtLeast(sent[i] - sent[i - window.limit], window.windowSeconds * 1000)
+          }
+        }
+      }).pipe(Effect.provide(limiterWith({ windowPadding: "50 millis" }))),
+    { fastCheck: { numRuns: 25 } }
+  )
+})
