@@ -1,5 +1,6 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, it } from "@effect/vitest"
+import { TaskGroup } from "@volley/taskgroup"
 import { Array, Context, Effect, Either, Layer, Redacted } from "effect"
 import * as MockServer from "../src/MockServer.js"
 import * as RiotClient from "../src/RiotClient.js"
@@ -82,28 +83,35 @@ describe("RiotClient against the mock server", () => {
       assert.lengthOf(yield* mock.requestLog, 2, "auth failures are not retried")
     }))
 
-  it.scopedLive("fetches 100 matches at concurrency 100 without breaking a limit", () =>
-    Effect.gen(function*() {
-      const ids = yield* seedMatchIds(100)
-      const mock = yield* MockServer.make({
-        appLimits: [{ limit: 20, windowSeconds: 1 }, { limit: 50, windowSeconds: 5 }],
-        methodLimits: { "match-v5.getMatch": [{ limit: 15, windowSeconds: 1 }] }
-      })
-      const riot = yield* clientFor(mock)
-      const matches = yield* Effect.forEach(ids, (id) => riot.getLolMatchV5Match({ region: seedAccount.region, id }), {
-        concurrency: 100
-      })
-      assert.deepStrictEqual(matches.map((match) => match.metadata.matchId), ids)
+  it.scopedLive(
+    "fetches 100 matches through a TaskGroup at concurrency 100 without breaking a limit",
+    () =>
+      Effect.gen(function*() {
+        const ids = yield* seedMatchIds(100)
+        const mock = yield* MockServer.make({
+          appLimits: [{ limit: 20, windowSeconds: 1 }, { limit: 50, windowSeconds: 5 }],
+          methodLimits: { "match-v5.getMatch": [{ limit: 15, windowSeconds: 1 }] }
+        })
+        const riot = yield* clientFor(mock)
+        const { failures, results } = yield* TaskGroup.forEach(
+          ids,
+          (id) => riot.getLolMatchV5Match({ region: seedAccount.region, id }),
+          { concurrency: 100 }
+        )
+        assert.deepStrictEqual(failures, [])
+        assert.deepStrictEqual(results.map((match) => match.metadata.matchId), ids)
 
-      const log = yield* mock.requestLog
-      assert.lengthOf(log, 100)
-      assert.deepStrictEqual(log.filter((request) => request.status === 429), [])
-      const report = yield* mock.rateLimitReport
-      assert.deepStrictEqual(report.rejected, { application: 0, method: 0, service: 0 })
-      for (const window of report.windows) {
-        assert.isAtMost(window.peakCount, window.limit, `${window.scope} ${window.limit}:${window.windowSeconds}`)
-      }
-    }), { timeout: 20_000 })
+        const log = yield* mock.requestLog
+        assert.lengthOf(log, 100)
+        assert.deepStrictEqual(log.filter((request) => request.status === 429), [])
+        const report = yield* mock.rateLimitReport
+        assert.deepStrictEqual(report.rejected, { application: 0, method: 0, service: 0 })
+        for (const window of report.windows) {
+          assert.isAtMost(window.peakCount, window.limit, `${window.scope} ${window.limit}:${window.windowSeconds}`)
+        }
+      }),
+    { timeout: 20_000 }
+  )
 
   describe("faults", () => {
     const matchCount = 30
