@@ -27,6 +27,33 @@ const expectedKind = (outcome: Outcome) =>
 const kindOf = (exit: Exit.Exit<unknown, unknown>) =>
   Exit.isSuccess(exit) ? "success" : Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "failure"
 
+/** Counts the tasks running at once, and the most there ever were. */
+const makeGauge = () => {
+  const gauge = { running: 0, peak: 0 }
+  const task = (spec: TaskSpec, index: number): Effect.Effect<number, number> =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => {
+        gauge.running++
+        gauge.peak = Math.max(gauge.peak, gauge.running)
+      }),
+      () =>
+        Effect.zipRight(
+          Effect.sleep(spec.duration),
+          spec.outcome === "fail"
+            ? Effect.fail(index)
+            : spec.outcome === "die"
+            ? Effect.die(index)
+            : spec.outcome === "interrupt"
+            ? Effect.interrupt
+            : spec.outcome === "interruptedFromOutside"
+            ? Effect.never
+            : Effect.succeed(index)
+        ),
+      () => Effect.sync(() => gauge.running--)
+    )
+  return { gauge, task }
+}
+
 describe("TaskGroup properties", () => {
   it.effect.prop(
     "limits, outcomes, permits and fibers hold for any task set",
@@ -39,31 +66,9 @@ describe("TaskGroup properties", () => {
     ({ concurrency, shared, specs, strategy }) =>
       Effect.gen(function*() {
         const semaphore = yield* Effect.makeSemaphore(concurrency)
-        let running = 0
-        let peak = 0
+        const { gauge, task: body } = makeGauge()
         const tasks: Array<TaskGroup.Task<number, number>> = []
         let groupRef: TaskGroup.TaskGroup<number, number> | undefined = undefined
-        const body = (spec: TaskSpec, index: number) =>
-          Effect.acquireUseRelease(
-            Effect.sync(() => {
-              running++
-              peak = Math.max(peak, running)
-            }),
-            () =>
-              Effect.zipRight(
-                Effect.sleep(spec.duration),
-                spec.outcome === "fail"
-                  ? Effect.fail(index)
-                  : spec.outcome === "die"
-                  ? Effect.die(index)
-                  : spec.outcome === "interrupt"
-                  ? Effect.interrupt
-                  : spec.outcome === "interruptedFromOutside"
-                  ? Effect.never
-                  : Effect.succeed(index)
-              ),
-            () => Effect.sync(() => running--)
-          )
 
         const fiber = yield* Effect.fork(Effect.scoped(Effect.gen(function*() {
           const group = yield* TaskGroup.make<number, number>(
@@ -85,7 +90,7 @@ describe("TaskGroup properties", () => {
         const { exits, joined, results } = yield* Fiber.join(fiber)
 
         // never more than the limit running at once
-        assert.isAtMost(peak, concurrency)
+        assert.isAtMost(gauge.peak, concurrency)
         // every permit of a shared semaphore back
         assert.isTrue(Option.isSome(yield* semaphore.withPermitsIfAvailable(concurrency)(Effect.void)))
         // the task handles are in creation order
@@ -98,7 +103,7 @@ describe("TaskGroup properties", () => {
         // no task, and no fiber of the group, outlives the group
         for (const task of tasks) assert.isTrue(Option.isSome(yield* task.poll))
         assert.strictEqual((groupRef!.toJSON() as { fibers: number }).fibers, 0)
-        assert.strictEqual(running, 0)
+        assert.strictEqual(gauge.running, 0)
         // each created task's outcome recorded exactly once, in creation order
         assert.deepStrictEqual(exits.map(({ index }) => index), tasks.map((_, index) => index))
         // results are the successes, in creation order
@@ -142,35 +147,16 @@ describe("TaskGroup.forEach properties", () => {
     },
     ({ concurrency, specs, strategy }) =>
       Effect.gen(function*() {
-        let running = 0
-        let peak = 0
+        const { gauge, task } = makeGauge()
         const fiber = yield* TaskGroup.forEach(
           specs,
-          (spec, index) =>
-            Effect.acquireUseRelease(
-              Effect.sync(() => {
-                running++
-                peak = Math.max(peak, running)
-              }),
-              () =>
-                Effect.zipRight(
-                  Effect.sleep(spec.duration),
-                  spec.outcome === "fail"
-                    ? Effect.fail(index)
-                    : spec.outcome === "die"
-                    ? Effect.die(index)
-                    : spec.outcome === "interrupt"
-                    ? Effect.interrupt
-                    : Effect.succeed(index)
-                ),
-              () => Effect.sync(() => running--)
-            ),
+          task,
           { concurrency, strategy }
         ).pipe(Effect.exit, Effect.fork)
         yield* TestClock.adjust(20 * (specs.length + 1))
         const exit = yield* Fiber.join(fiber)
-        assert.isAtMost(peak, concurrency)
-        assert.strictEqual(running, 0)
+        assert.isAtMost(gauge.peak, concurrency)
+        assert.strictEqual(gauge.running, 0)
         const failing = specs.some(({ outcome }) => outcome === "fail" || outcome === "die")
         if (strategy === "interrupt" && failing) {
           assert.isTrue(Exit.isFailure(exit))
