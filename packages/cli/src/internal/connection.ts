@@ -1,0 +1,79 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import { MissingApiKey } from "./errors.js"
+
+/**
+ * Faults for a mock's match fetches at roughly `rate` per request: half are
+ * 500/503 answers, which the client retries, half truncated bodies, which it
+ * cannot, so they surface as failed matches.
+ *
+ * @internal
+ */
+export const faultsAtRate = (rate: number, latencyMillis = 0): MockServer.FaultOptions => ({
+  serverError: { rate: rate / 2 },
+  truncatedJson: rate / 2,
+  methods: ["match-v5.getMatch"],
+  ...(latencyMillis > 0 ? { latency: { ms: latencyMillis } } : {})
+})
+
+/**
+ * Development knobs of the embedded mock, read from the environment so that
+ * they stay out of `--help`: `VOLLEY_MOCK_LATENCY_MS` delays every match
+ * fetch (tests use it to interrupt a run midway), `VOLLEY_MOCK_FAULT_RATE`
+ * injects faults as {@link faultsAtRate}, `VOLLEY_MOCK_SEED` picks the dataset.
+ *
+ * @internal
+ */
+export const embeddedMockConfig: Config.Config<MockServer.MockServerOptions> = Config.all({
+  latencyMillis: Config.integer("VOLLEY_MOCK_LATENCY_MS").pipe(Config.withDefault(0)),
+  faultRate: Config.number("VOLLEY_MOCK_FAULT_RATE").pipe(Config.withDefault(0)),
+  seed: Config.integer("VOLLEY_MOCK_SEED").pipe(Config.withDefault(MockServer.defaultSeed))
+}).pipe(Config.map(({ faultRate, latencyMillis, seed }) => ({ seed, faults: faultsAtRate(faultRate, latencyMillis) })))
+
+/**
+ * Node's HTTP client, counting every request it sends (retries included) so
+ * the totals can report requests per second.
+ */
+const countingHttpClient = (requests: Ref.Ref<number>): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, HttpClient.tapRequest(() => Ref.update(requests, (n) => n + 1)))
+  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+
+/**
+ * The Riot client for a run.
+ *
+ * With `--live` or `RIOT_API_KEY` set it talks to the API configured by the
+ * environment (`RIOT_BASE_URL` may point it elsewhere). Otherwise it starts
+ * the mock server in-process on a free port, says so on stderr, and talks to
+ * it with the mock's key.
+ *
+ * @internal
+ */
+export const riotClientLayer = (options: {
+  readonly live: boolean
+  readonly requests: Ref.Ref<number>
+  readonly writeStderr: (text: string) => Effect.Effect<void>
+}) =>
+  Layer.unwrapScoped(
+    Effect.gen(function*() {
+      const configured = yield* RiotClient.config
+      const transport = Layer.merge(countingHttpClient(options.requests), RiotRateLimiter.layer)
+      if (configured.apiKey !== undefined) {
+        return RiotClient.layerWith(configured).pipe(Layer.provide(transport))
+      }
+      if (options.live) {
+        return yield* new MissingApiKey()
+      }
+      const mock = yield* MockServer.make(yield* embeddedMockConfig)
+      yield* options.writeStderr(`volley: no RIOT_API_KEY; using the embedded Riot API mock at ${mock.url}\n`)
+      return RiotClient.layerWith({ ...configured, apiKey: mock.apiKey, baseUrl: mock.baseUrl }).pipe(
+        Layer.provide(transport)
+      )
+    })
+  )

@@ -1,0 +1,282 @@
+/**
+ * `volley` end to end: the built executable in its own process, against the
+ * embedded mock (or a `volley mock-server` process for live mode).
+ */
+import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const packageDir = path.join(import.meta.dirname, "..")
+const bin = path.join(packageDir, "dist", "bin.js")
+
+/** The environment of a user without a Riot key, so every run is in embedded mode unless a test says otherwise. */
+const baseEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("RIOT_") && !name.startsWith("VOLLEY_"))
+  )
+
+interface Run {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const start = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
+  spawn(process.execPath, [bin, ...args], { env: { ...baseEnv(), ...env }, stdio: ["ignore", "pipe", "pipe"] })
+
+const finished = (child: ChildProcess): Promise<Run> => {
+  let stdout = ""
+  let stderr = ""
+  child.stdout!.on("data", (chunk) => (stdout += chunk))
+  child.stderr!.on("data", (chunk) => (stderr += chunk))
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })))
+}
+
+const volley = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => finished(start(args, env))
+
+const assertNoStackTrace = (stderr: string) => assert.notMatch(stderr, /^\s+at /m, `stack trace in:\n${stderr}`)
+
+const hasScript = (() => {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+beforeAll(() => {
+  execFileSync("npx", ["tsc", "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
+}, 180_000)
+
+describe("volley matches", () => {
+  it("prints 20 matches for 200#16384 and exits 0", { timeout: 30_000 }, async () => {
+    const run = await volley(["matches", "200#16384", "--format", "table"])
+    assert.strictEqual(run.code, 0, run.stderr)
+    const rows = run.stdout.split("\n").filter((line) => /^NA1_\d+ /.test(line))
+    assert.strictEqual(rows.length, 20)
+    for (const row of rows) assert.match(row, /\d+:\d\d\s+\S+\s+\d+\/\d+\/\d+\s+(win|loss)$/)
+    assert.match(run.stdout, /^Fetched 20 of 20 matches, 0 failed in [\d.]+ s \(23 requests, [\d.]+ req\/s\)$/m)
+    assert.match(
+      run.stderr,
+      /^volley: no RIOT_API_KEY; using the embedded Riot API mock at http:\/\/127\.0\.0\.1:\d+$/m
+    )
+    assert.include(run.stderr, "volley: 20/20 matches (100%)")
+  })
+
+  it("writes one JSON document with 20 matches when stdout is not a terminal", { timeout: 30_000 }, async () => {
+    const run = await volley(["matches", "200#16384"])
+    assert.strictEqual(run.code, 0, run.stderr)
+    const document = JSON.parse(run.stdout)
+    assert.strictEqual(document.player.gameName, "200")
+    assert.strictEqual(document.matches.length, 20)
+    assert.deepStrictEqual(document.failures, [])
+    assert.strictEqual(document.totals.outcome, "complete")
+    assert.strictEqual(document.totals.fetched, 20)
+  })
+
+  it("reports failed matches with their reason and exits 1", { timeout: 60_000 }, async () => {
+    const run = await volley(["matches", "200#16384", "--format", "json"], { VOLLEY_MOCK_FAULT_RATE: "0.5" })
+    const document = JSON.parse(run.stdout)
+    assert.isAbove(document.failures.length, 0)
+    for (const failure of document.failures) assert.match(failure.error, /match-v5\.getMatch on americas/)
+    assert.strictEqual(document.matches.length + document.failures.length, 20)
+    assert.strictEqual(run.code, 1)
+    assert.include(run.stderr, `volley: ${document.failures.length} of 20 matches could not be fetched`)
+    assertNoStackTrace(run.stderr)
+  })
+
+  const usageErrors: ReadonlyArray<readonly [string, ReadonlyArray<string>, string]> = [
+    ["a Riot ID without #", ["matches", "Faker"], `Invalid Riot ID "Faker": expected gameName#tagLine`],
+    ["an empty game name", ["matches", "#NA1"], `Invalid Riot ID "#NA1": the game name before "#" is empty`],
+    ["an empty tag line", ["matches", "Faker#"], `Invalid Riot ID "Faker#": the tag line after "#" is empty`],
+    [
+      "an unknown region",
+      ["matches", "200#16384", "--region", "mars"],
+      "Expected one of the following cases: americas"
+    ],
+    ["an unknown platform", ["matches", "200#16384", "--platform", "xx1"], "Expected one of the following cases: br1"],
+    ["--count 0", ["matches", "200#16384", "--count", "0"], "--count must be an integer from 1 to 100, got 0"],
+    ["--count 101", ["matches", "200#16384", "--count", "101"], "--count must be an integer from 1 to 100, got 101"],
+    [
+      "--concurrency 0",
+      ["matches", "200#16384", "--concurrency", "0"],
+      "--concurrency must be an integer from 1 to 1000, got 0"
+    ],
+    ["a missing Riot ID", ["matches"], "Missing argument <gameName#tagLine>"]
+  ]
+
+  for (const [name, args, message] of usageErrors) {
+    it.concurrent(`rejects ${name} with exit code 2`, { timeout: 30_000 }, async () => {
+      const run = await volley(args)
+      assert.strictEqual(run.code, 2)
+      assert.include(run.stderr, message)
+      assert.include(run.stderr, "volley: see 'volley matches --help' for usage")
+      assert.strictEqual(run.stdout, "")
+      assertNoStackTrace(run.stderr)
+    })
+  }
+
+  it("says RIOT_API_KEY is missing for --live without a key, exit code 2", { timeout: 30_000 }, async () => {
+    const run = await volley(["matches", "200#16384", "--live"], { RIOT_API_KEY: "" })
+    assert.strictEqual(run.code, 2)
+    assert.strictEqual(
+      run.stderr.trim(),
+      "volley: --live needs a Riot API key: set RIOT_API_KEY (development keys come from https://developer.riotgames.com)"
+    )
+    assert.strictEqual(run.stdout, "")
+  })
+
+  it("reports an unknown player in one line, exit code 1", { timeout: 30_000 }, async () => {
+    const run = await volley(["matches", "Nobody#NA1"])
+    assert.strictEqual(run.code, 1)
+    const lines = run.stderr.trim().split("\n")
+    assert.strictEqual(lines.length, 2) // the embedded-mock notice, then the error
+    assert.match(lines[1], /^volley: account Nobody#NA1 not found on americas/)
+    assert.strictEqual(run.stdout, "")
+  })
+
+  describe("against a `volley mock-server` process, as live mode", () => {
+    let server: ChildProcess
+    let serverExit: Promise<Run>
+    let baseUrl: string
+
+    beforeAll(async () => {
+      server = start(["mock-server", "--port", "0"])
+      serverExit = finished(server)
+      baseUrl = await new Promise<string>((resolve, reject) => {
+        let stderr = ""
+        server.stderr!.on("data", (chunk) => {
+          stderr += chunk
+          const url = /RIOT_BASE_URL='([^']+)'/.exec(stderr)
+          if (url !== null) resolve(url[1])
+        })
+        server.on("close", () => reject(new Error(`mock-server exited early:\n${stderr}`)))
+      })
+    }, 30_000)
+
+    afterAll(async () => {
+      server.kill("SIGINT")
+      const run = await serverExit
+      assert.strictEqual(run.code, 130)
+    })
+
+    it("fetches with the key the mock accepts", { timeout: 30_000 }, async () => {
+      const run = await volley(["matches", "200#16384", "--count", "3", "--format", "json"], {
+        RIOT_API_KEY: "RGAPI-00000000-0000-0000-0000-000000000000",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(JSON.parse(run.stdout).matches.length, 3)
+      assert.notInclude(run.stderr, "embedded")
+    })
+
+    it("reports a refused key in one line, exit code 1, without the key", { timeout: 30_000 }, async () => {
+      const run = await volley(["matches", "200#16384", "--live"], {
+        RIOT_API_KEY: "RGAPI-not-a-real-key",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(run.code, 1)
+      assert.match(
+        run.stderr.trim(),
+        /^volley: Riot API key is invalid or expired \(403 from account-v1\.getByRiotId on americas\)/
+      )
+      assert.strictEqual(run.stderr.trim().split("\n").length, 1)
+      assert.notInclude(run.stderr, "RGAPI-not-a-real-key")
+      assert.strictEqual(run.stdout, "")
+    })
+  })
+
+  describe("on SIGINT", () => {
+    // Slow match fetches so that the run is still going when the signal comes.
+    const slow = { VOLLEY_MOCK_LATENCY_MS: "500" }
+
+    const interruptAfterMatches = async (args: ReadonlyArray<string>, matches: number, pattern: RegExp) => {
+      const child = start(args, slow)
+      const run = finished(child)
+      let seen = ""
+      await new Promise<void>((resolve) =>
+        child.stdout!.on("data", (chunk) => {
+          seen += chunk
+          if ((seen.match(pattern) ?? []).length >= matches) resolve()
+        })
+      )
+      const signalledAt = Date.now()
+      child.kill("SIGINT")
+      const result = await run
+      return { ...result, exitMillis: Date.now() - signalledAt }
+    }
+
+    it("jsonl: keeps the lines already streamed, closes with outcome interrupted, exits 130 within 2 s", {
+      timeout: 30_000
+    }, async () => {
+      const run = await interruptAfterMatches(
+        ["matches", "200#16384", "--format", "jsonl", "--concurrency", "2"],
+        2,
+        /"type":"match"/g
+      )
+      assert.strictEqual(run.code, 130)
+      assert.isBelow(run.exitMillis, 2000)
+      const records = run.stdout.trim().split("\n").map((line) => JSON.parse(line))
+      assert.strictEqual(records[0].type, "player")
+      const totals = records.at(-1)
+      assert.strictEqual(totals.type, "totals")
+      assert.strictEqual(totals.outcome, "interrupted")
+      const matches = records.filter((record) => record.type === "match")
+      assert.isAtLeast(matches.length, 2)
+      assert.isBelow(matches.length, 20)
+      assert.strictEqual(totals.fetched, matches.length)
+      assert.strictEqual(totals.notFetched, 20 - matches.length - totals.failed)
+      assert.include(run.stderr, "volley: interrupted")
+      assertNoStackTrace(run.stderr)
+    })
+
+    it("table: prints the matches fetched so far and says interrupted", { timeout: 30_000 }, async () => {
+      const child = start(["matches", "200#16384", "--format", "table", "--concurrency", "2"], slow)
+      const run = finished(child)
+      // The table is written at the end, so wait for the progress on stderr instead.
+      await new Promise<void>((resolve) => {
+        let stderr = ""
+        child.stderr!.on("data", (chunk) => {
+          stderr += chunk
+          if (stderr.includes("volley: 5/20 matches")) resolve()
+        })
+      })
+      child.kill("SIGINT")
+      const result = await run
+      assert.strictEqual(result.code, 130)
+      const rows = result.stdout.split("\n").filter((line) => /^NA1_\d+ /.test(line))
+      assert.isAtLeast(rows.length, 5)
+      assert.match(result.stdout, new RegExp(`^Interrupted: fetched ${rows.length} of 20 matches`, "m"))
+    })
+  })
+
+  it.skipIf(!hasScript)("draws a live progress bar on a terminal stderr, and keeps it off stdout", {
+    timeout: 30_000
+  }, async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "volley-pty-"))
+    try {
+      const dataFile = path.join(directory, "stdout.json")
+      // `script` gives the command a pseudo-terminal; stdout alone is redirected to a file.
+      const command = `'${process.execPath}' '${bin}' matches 200#16384 --concurrency 2 > '${dataFile}'`
+      const child = spawn("script", ["-qfec", command, "/dev/null"], {
+        env: { ...baseEnv(), COLUMNS: "120", LINES: "40" },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      const run = await finished(child)
+      assert.strictEqual(run.code, 0, run.stdout)
+      const terminal = run.stdout
+      assert.match(terminal, /\[[#-]{16}\] \d+\/20 done, \d+ failed, \d+ running, \d+ waiting, [\d.]+\/s, ETA /)
+      assert.include(terminal, "\u001b[?25l", "the cursor is hidden while the bar is drawn")
+      assert.include(terminal, "\u001b[?25h", "and shown again afterwards")
+      const data = fs.readFileSync(dataFile, "utf8")
+      assert.notInclude(data, "\u001b")
+      assert.strictEqual(JSON.parse(data).matches.length, 20)
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true })
+    }
+  })
+})
