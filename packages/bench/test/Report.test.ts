@@ -1,0 +1,42 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { ApproachName } from "../src/Approaches.js"
+import * as Report from "../src/Report.js"
+import type * as Results from "../src/Results.js"
+
+const summary = (
+  approach: ApproachName,
+  n: number,
+  figures: { perTaskVsForEach: number; rssVsForEach: number; maxRssBytes: number }
+): Results.CaseSummary => ({
+  approach,
+  n,
+  concurrency: 100,
+  rounds: [],
+  failed: [],
+  perTaskUs: 1,
+  ...figures
+})
+
+describe("Report", () => {
+  it.effect("targets compare each figure with its threshold, and say when one was not measured", () =>
+    Effect.sync(() => {
+      const overhead = [
+        summary("taskgroup", 100_000, { perTaskVsForEach: 0.9, rssVsForEach: 1.5, maxRssBytes: 1 }),
+        summary("taskgroup", 1_000_000, { perTaskVsForEach: 1.3, rssVsForEach: 0.8, maxRssBytes: 1 }),
+        summary("taskgroup-nocollect", 10_000, { perTaskVsForEach: 1, rssVsForEach: 1, maxRssBytes: 100 }),
+        summary("taskgroup-nocollect", 1_000_000, { perTaskVsForEach: 1, rssVsForEach: 1, maxRssBytes: 125 })
+      ]
+      const verdicts = Report.targets(overhead, { skipped: "--no-http" }, { skipped: "not requested" })
+      expect(verdicts.map((target) => target.met)).toEqual([
+        true,
+        false,
+        true,
+        false,
+        "not measured",
+        "not measured",
+        "not measured"
+      ])
+      expect(verdicts[3].value).toBe(1.25)
+    }))
+})
