@@ -30,17 +30,16 @@ export const combineCauses = <E>(causes: readonly [Cause.Cause<E>, ...Array<Caus
 
 /**
  * Forks `body` detached from the calling fiber: a task belongs to its group,
- * not to whoever called `createTask`, so it must outlive that caller. The fork
- * happens while the caller is uninterruptible, which the child inherits, so an
- * interruption that arrives before the task's first step is held back until
- * the task enters its own interruptible region — its exit handler therefore
- * always runs.
+ * not to whoever called `createTask`, so it must outlive that caller. The
+ * child is forked uninterruptible and stays so until it opens an
+ * interruptible region itself, so an interruption that arrives before its
+ * first step is held back and its bookkeeping always runs.
  *
  * @internal
  */
 export const forkDetached = <A, E, R>(
   body: Effect.Effect<A, E, R>
-): Effect.Effect<Fiber.RuntimeFiber<A, E>, never, R> => Effect.forkDaemon(body)
+): Effect.Effect<Fiber.RuntimeFiber<A, E>, never, R> => Effect.uninterruptible(Effect.forkDaemon(body))
 
 /** @internal */
 export const isDone = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean => fiber.unsafePoll() !== null

@@ -60,12 +60,6 @@ interface Worker {
   doomed: boolean
 }
 
-/** A `createTask` call waiting for a permit, with its task not yet started. */
-interface Pending {
-  readonly task: TaskRecord<any, any>
-  readonly resume: (outcome: Effect.Effect<TaskGroup.Task<any, any>, TaskGroup.TaskGroupClosedError>) => void
-}
-
 class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   index = -1
   exit: Exit.Exit<A, E> | undefined = undefined
@@ -74,6 +68,9 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   entered = false
   interruptRequested = false
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
+  /** While its `createTask` call waits for a permit: how to answer that call. */
+  answer: ((outcome: Effect.Effect<TaskGroup.Task<A, E>, TaskGroup.TaskGroupClosedError>) => void) | undefined =
+    undefined
   constructor(
     public effect: Effect.Effect<A, E, any> | undefined,
     readonly callerRefs: FiberRefs.FiberRefs
@@ -139,8 +136,8 @@ interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   readonly semaphore: Effect.Semaphore | undefined
   /** The group made its semaphore itself, so its workers may keep their permits between tasks. */
   readonly ownsSemaphore: boolean
-  /** `createTask` calls waiting for a permit, first come first served. */
-  readonly queue: Array<Pending>
+  /** Tasks whose `createTask` calls wait for a permit, first come first served. */
+  readonly queue: Array<TaskRecord<any, any>>
   /** With a shared semaphore: the fiber taking permits from it for the queue. */
   pump: AnyFiber | undefined
   readonly interruptAs: FiberId.FiberId
@@ -214,7 +211,7 @@ const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
 const stopAccepting = (group: TaskGroupImpl<any, any>, state: "failed" | "closing"): void => {
   group.state = state
   const refused = Effect.fail(closedError(group))
-  for (const pending of group.queue.splice(0)) pending.resume(refused)
+  for (const task of group.queue.splice(0)) answer(task, refused)
   for (const source of group.sources.splice(0)) source.abort(closedError(group))
   group.pump?.unsafeInterruptAsFork(group.interruptAs)
   notifyStats(group)
@@ -227,6 +224,15 @@ const failGroup = <A, E>(group: TaskGroupImpl<A, E>, cause: Cause.Cause<E>, self
   for (const fiber of group.workers) {
     if (fiber !== self) fiber.unsafeInterruptAsFork(group.interruptAs)
   }
+}
+
+const answer = (
+  task: TaskRecord<any, any>,
+  outcome: Effect.Effect<TaskGroup.Task<any, any>, TaskGroup.TaskGroupClosedError>
+): void => {
+  const resume = task.answer!
+  task.answer = undefined
+  resume(outcome)
 }
 
 /** Gives a task its index: it counts as created from the moment it has a permit and a worker. */
@@ -284,13 +290,8 @@ const recordExit = <A, E>(
   return afterwards
 }
 
-/** Runs one task on the worker, with the FiberRefs its caller had, as if it were forked there. */
-const runTask = <A, E>(
-  group: TaskGroupImpl<A, E>,
-  worker: Worker,
-  task: TaskRecord<A, E>,
-  self: AnyFiber
-): Effect.Effect<void> => {
+/** Gives the worker the FiberRefs of the task's caller, as if the task were forked there. */
+const adoptCallerRefs = (worker: Worker, task: TaskRecord<any, any>, self: AnyFiber): void => {
   if (task.callerRefs === worker.sourceRefs) {
     if (worker.baseRefs === undefined) worker.baseRefs = runtime.fiberRefsOf(self)
     else runtime.restoreFiberRefs(self, worker.baseRefs)
@@ -299,20 +300,16 @@ const runTask = <A, E>(
     worker.sourceRefs = task.callerRefs
     worker.baseRefs = runtime.fiberRefsOf(self)
   }
-  if (task.interruptRequested) return recordExit(group, task, Exit.interrupt(self.id()), self)
-  task.entered = true
-  const effect = task.effect as Effect.Effect<A, E>
-  return Effect.flatMap(Effect.exit(Effect.interruptible(effect)), (exit) => recordExit(group, task, exit, self))
 }
 
 /** The next waiting task this worker may run, already started and its caller answered. */
 const nextTask = (group: TaskGroupImpl<any, any>, worker: Worker): TaskRecord<any, any> | undefined => {
   if (worker.doomed || group.state !== "open" || !group.ownsSemaphore) return undefined
-  const pending = group.queue.shift()
-  if (pending !== undefined) {
-    start(group, pending.task, worker)
-    pending.resume(Effect.succeed(pending.task))
-    return pending.task
+  const waiting = group.queue.shift()
+  if (waiting !== undefined) {
+    start(group, waiting, worker)
+    answer(waiting, Effect.succeed(waiting))
+    return waiting
   }
   while (group.sources.length > 0) {
     const task = group.sources[0].next()
@@ -325,17 +322,32 @@ const nextTask = (group: TaskGroupImpl<any, any>, worker: Worker): TaskRecord<an
 }
 
 /**
- * A worker starts uninterruptible, as it was forked (see `forkWorker`); only
- * the tasks themselves run interruptibly.
+ * Runs tasks until none is left for this worker. A worker starts
+ * uninterruptible, as it was forked (see `forkWorker`); only the tasks
+ * themselves run interruptibly. The step and its handlers are made once per
+ * worker, not once per task.
  */
 const runWorker = (group: TaskGroupImpl<any, any>, worker: Worker, first: TaskRecord<any, any>): Effect.Effect<void> =>
   Effect.withFiberRuntime<void>((self) => {
-    const loop = (task: TaskRecord<any, any>): Effect.Effect<void> =>
-      Effect.flatMap(runTask(group, worker, task, self), () => {
-        const next = nextTask(group, worker)
-        return next === undefined ? Effect.void : loop(next)
-      })
-    return Effect.ensuring(loop(first), Effect.suspend(() => retireWorker(group)))
+    let current = first
+    const afterTask = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
+      const logged = recordExit(group, current, exit, self)
+      const next = nextTask(group, worker)
+      if (next === undefined) return logged
+      current = next
+      return logged === Effect.void ? step : Effect.zipRight(logged, step)
+    }
+    const handlers = {
+      onFailure: (cause: Cause.Cause<unknown>) => afterTask(Exit.failCause(cause)),
+      onSuccess: (value: unknown) => afterTask(Exit.succeed(value))
+    }
+    const step: Effect.Effect<void> = Effect.suspend(() => {
+      adoptCallerRefs(worker, current, self)
+      if (current.interruptRequested) return afterTask(Exit.interrupt(self.id()))
+      current.entered = true
+      return Effect.matchCauseEffect(Effect.interruptible(current.effect as Effect.Effect<unknown, unknown>), handlers)
+    })
+    return Effect.ensuring(step, Effect.suspend(() => retireWorker(group)))
   })
 
 /**
@@ -372,9 +384,9 @@ const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
   const semaphore = group.semaphore
   if (semaphore === undefined) return Effect.void
   if (group.ownsSemaphore && group.state === "open") {
-    const pending = group.queue.shift()
-    if (pending !== undefined) {
-      return Effect.tap(forkWorker(group, pending.task, undefined), () => pending.resume(Effect.succeed(pending.task)))
+    const waiting = group.queue.shift()
+    if (waiting !== undefined) {
+      return Effect.tap(forkWorker(group, waiting, undefined), () => answer(waiting, Effect.succeed(waiting)))
     }
   }
   return Effect.asVoid(semaphore.release(1))
@@ -388,10 +400,10 @@ const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
 const pumpPermits = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore): Effect.Effect<void> =>
   Effect.suspend(() => {
     const loop: Effect.Effect<void> = Effect.flatMap(Effect.interruptible(semaphore.take(1)), () => {
-      const pending = group.queue.shift()
-      if (pending === undefined) return Effect.asVoid(semaphore.release(1))
+      const waiting = group.queue.shift()
+      if (waiting === undefined) return Effect.asVoid(semaphore.release(1))
       return Effect.zipRight(
-        Effect.tap(forkWorker(group, pending.task, undefined), () => pending.resume(Effect.succeed(pending.task))),
+        Effect.tap(forkWorker(group, waiting, undefined), () => answer(waiting, Effect.succeed(waiting))),
         group.queue.length > 0 ? loop : Effect.void
       )
     })
@@ -472,32 +484,34 @@ export const createTask = dual<
   self: TaskGroup.TaskGroup<A, E>,
   effect: Effect.Effect<XA, XE, R>
 ) =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.withFiberRuntime<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
-      const group = impl(self)
-      if (group.state !== "open") return Effect.fail(closedError(group))
-      const task = new TaskRecord<XA, XE>(effect, runtime.fiberRefsOf(caller))
-      const semaphore = group.semaphore
-      if (semaphore === undefined) return Effect.as(forkWorker(group, task, task.callerRefs), task)
-      if (group.queue.length === 0 && (runtime.freePermits(semaphore) ?? 0) > 0) {
-        return Effect.flatMap(restore(semaphore.take(1)), () => {
+  Effect.withFiberRuntime<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
+    const group = impl(self)
+    if (group.state !== "open") return Effect.fail(closedError(group))
+    const task = new TaskRecord<XA, XE>(effect, runtime.fiberRefsOf(caller))
+    const semaphore = group.semaphore
+    if (semaphore === undefined) return Effect.as(forkWorker(group, task, task.callerRefs), task)
+    if (group.queue.length === 0 && (runtime.freePermits(semaphore) ?? 0) > 0) {
+      // the permit and the fork must not be parted by an interruption
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(semaphore.take(1)), () => {
           if (group.state !== "open") return Effect.zipRight(semaphore.release(1), Effect.fail(closedError(group)))
           return Effect.as(forkWorker(group, task, task.callerRefs), task)
         })
-      }
-      const wait = Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
-        const pending: Pending = { task, resume }
-        group.queue.push(pending)
+      )
+    }
+    // Waiting needs no protection: whoever answers has already started the task on a permit of its own.
+    const wait = Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
+      task.answer = resume
+      group.queue.push(task)
+      notifyStats(group)
+      return Effect.sync(() => {
+        const at = group.queue.indexOf(task)
+        if (at >= 0) group.queue.splice(at, 1)
         notifyStats(group)
-        return Effect.sync(() => {
-          const at = group.queue.indexOf(pending)
-          if (at >= 0) group.queue.splice(at, 1)
-          notifyStats(group)
-        })
       })
-      return group.ownsSemaphore ? restore(wait) : Effect.zipRight(startPump(group, semaphore), restore(wait))
     })
-  ))
+    return group.ownsSemaphore ? wait : Effect.zipRight(startPump(group, semaphore), wait)
+  }))
 
 /** @internal */
 export const join = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<void, E> =>
