@@ -5,9 +5,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as path from "node:path"
 
 const packageDir = path.join(import.meta.dirname, "..")
+// the compiler itself, not npx: npx adds warnings of its own when run under pnpm
+const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 const guides = ["concurrent-requests.md", "taskgroup.md"].map((name) => path.join(packageDir, "..", "..", "docs", name))
 
 const codeBlocks = (markdown: string) => [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1])
@@ -39,7 +42,7 @@ describe("the guides", () => {
           }
         })
       )
-      const tsc = spawnSync("npx", ["tsc", "-p", dir], { cwd: packageDir, encoding: "utf8" })
+      const tsc = spawnSync(process.execPath, [tscBin, "-p", dir], { cwd: packageDir, encoding: "utf8" })
       assert.strictEqual(tsc.stdout + tsc.stderr, "")
       assert.strictEqual(tsc.status, 0)
     } finally {
