@@ -302,23 +302,26 @@ const adoptCallerRefs = (worker: Worker, task: TaskRecord<any, any>, self: AnyFi
   }
 }
 
-/** The next waiting task this worker may run, already started and its caller answered. */
-const nextTask = (group: TaskGroupImpl<any, any>, worker: Worker): TaskRecord<any, any> | undefined => {
-  if (worker.doomed || group.state !== "open" || !group.ownsSemaphore) return undefined
+/**
+ * The next task that may take over a permit this group holds: a waiting
+ * `createTask` first, then the next item of a `forEach`. Only a group that
+ * owns its semaphore keeps permits from task to task.
+ */
+const takeNextWaiting = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | undefined => {
+  if (group.state !== "open" || !group.ownsSemaphore) return undefined
   const waiting = group.queue.shift()
-  if (waiting !== undefined) {
-    start(group, waiting, worker)
-    answer(waiting, Effect.succeed(waiting))
-    return waiting
-  }
+  if (waiting !== undefined) return waiting
   while (group.sources.length > 0) {
     const task = group.sources[0].next()
-    if (task !== undefined) {
-      start(group, task, worker)
-      return task
-    }
+    if (task !== undefined) return task
   }
   return undefined
+}
+
+/** Starts `task` on the worker, and answers its `createTask` call if one waits. */
+const startOn = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, worker: Worker): void => {
+  start(group, task, worker)
+  if (task.answer !== undefined) answer(task, Effect.succeed(task))
 }
 
 /**
@@ -332,8 +335,9 @@ const runWorker = (group: TaskGroupImpl<any, any>, worker: Worker, first: TaskRe
     let current = first
     const afterTask = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
       const logged = recordExit(group, current, exit, self)
-      const next = nextTask(group, worker)
+      const next = worker.doomed ? undefined : takeNextWaiting(group)
       if (next === undefined) return logged
+      startOn(group, next, worker)
       current = next
       return logged === Effect.void ? step : Effect.zipRight(logged, step)
     }
@@ -363,7 +367,7 @@ const forkWorker = (
   sourceRefs: FiberRefs.FiberRefs | undefined
 ): Effect.Effect<void> => {
   const worker: Worker = { fiber: undefined, sourceRefs, baseRefs: undefined, doomed: false }
-  start(group, first, worker)
+  startOn(group, first, worker)
   return Effect.map(runtime.forkDetached(runWorker(group, worker, first)), (fiber) => {
     worker.fiber = fiber
     if (runtime.isDone(fiber)) return
@@ -383,13 +387,8 @@ const forkWorker = (
 const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
   const semaphore = group.semaphore
   if (semaphore === undefined) return Effect.void
-  if (group.ownsSemaphore && group.state === "open") {
-    const waiting = group.queue.shift()
-    if (waiting !== undefined) {
-      return Effect.tap(forkWorker(group, waiting, undefined), () => answer(waiting, Effect.succeed(waiting)))
-    }
-  }
-  return Effect.asVoid(semaphore.release(1))
+  const next = takeNextWaiting(group)
+  return next === undefined ? Effect.asVoid(semaphore.release(1)) : forkWorker(group, next, undefined)
 }
 
 /**
@@ -403,7 +402,7 @@ const pumpPermits = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore
       const waiting = group.queue.shift()
       if (waiting === undefined) return Effect.asVoid(semaphore.release(1))
       return Effect.zipRight(
-        Effect.tap(forkWorker(group, waiting, undefined), () => answer(waiting, Effect.succeed(waiting))),
+        forkWorker(group, waiting, undefined),
         group.queue.length > 0 ? loop : Effect.void
       )
     })
