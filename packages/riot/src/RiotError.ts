@@ -225,6 +225,33 @@ export class InvalidArgument extends Schema.TaggedError<InvalidArgument>("@volle
 }
 
 /**
+ * The request was not sent because the shared rate limit store (Redis) could
+ * not reserve a slot for it, e.g. Redis was lost mid-run. Sending anyway
+ * could exceed limits that other processes share, so the request fails
+ * instead; the limiter's `onUnavailable` option can choose a local share
+ * of the limits instead. Not retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitStoreUnavailable extends Schema.TaggedError<RateLimitStoreUnavailable>(
+  "@volley/riot/RiotError/RateLimitStoreUnavailable"
+)("RateLimitStoreUnavailable", {
+  endpoint: Schema.String,
+  route: Schema.String,
+  /** The store, without credentials, e.g. `Redis at redis://127.0.0.1:6379`. */
+  store: Schema.String,
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return `${this.endpoint} on ${this.route} was not sent: ${this.store} is unavailable: ${this.detail}`
+  }
+}
+
+/**
  * Any failure of a Riot API call.
  *
  * @since 0.1.0
@@ -240,6 +267,7 @@ export type RiotError =
   | TransportError
   | Timeout
   | InvalidArgument
+  | RateLimitStoreUnavailable
 
 /**
  * Whether a value is a {@link RiotError}.
@@ -262,4 +290,4 @@ export type RiotError =
 export const isRiotError = (u: unknown): u is RiotError =>
   u instanceof NotFound || u instanceof AuthError || u instanceof BadRequest || u instanceof RateLimited ||
   u instanceof ServerError || u instanceof DecodeError || u instanceof TransportError || u instanceof Timeout ||
-  u instanceof InvalidArgument
+  u instanceof InvalidArgument || u instanceof RateLimitStoreUnavailable

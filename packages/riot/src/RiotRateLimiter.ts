@@ -13,8 +13,9 @@
  * limits are learned from headers, come as several windows that must be
  * reserved together (app and method, short and long), must be corrected from
  * the server's counts, and must be blocked on a `Retry-After`. So the state is
- * hand-rolled behind {@link RateLimitStore}, a store that a later
- * implementation can keep in Redis for processes sharing one key.
+ * hand-rolled behind {@link RateLimitStore}: in this process's memory by
+ * default ({@link layer}), or in Redis for several processes sharing one key
+ * ({@link layerRedis}).
  *
  * Windows are kept as a sliding log of send times, each window stretched by a
  * padding. Riot's windows are fixed and start at the first request the server
@@ -35,9 +36,14 @@ import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as headers from "./internal/ratelimit/headers.js"
 import * as internal from "./internal/ratelimit/limiter.js"
 import * as memoryStore from "./internal/ratelimit/memoryStore.js"
+import * as redisStore from "./internal/ratelimit/redisStore.js"
+import type * as RiotError from "./RiotError.js"
 import type * as Routing from "./Routing.js"
 
 /**
@@ -122,11 +128,42 @@ export type Reservation =
   | { readonly granted: false; readonly retryInMillis: number; readonly reason: "blocked" | "window" | "probe" }
 
 /**
+ * A {@link RateLimitStore} could not do its work, e.g. Redis is unreachable.
+ * `store` names the store without credentials (`Redis at
+ * redis://127.0.0.1:6379`); `operation` is the store operation, or `connect`
+ * when the store could not be opened at all.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitStoreError extends Schema.TaggedError<RateLimitStoreError>(
+  "@volley/riot/RiotRateLimiter/RateLimitStoreError"
+)("RateLimitStoreError", {
+  store: Schema.String,
+  operation: Schema.Literal("connect", "reserve", "learn", "block", "release"),
+  detail: Schema.String
+}) {
+  /**
+   * @since 0.1.0
+   */
+  override get message(): string {
+    return this.operation === "connect"
+      ? `could not connect to ${this.store}: ${this.detail}`
+      : `${this.store} is unavailable (${this.operation}): ${this.detail}`
+  }
+}
+
+/**
  * Where the limiter keeps its state. Keys are the routing value for app
  * limits (`"americas"`) and `route/method` for method limits
  * (`"americas/match-v5.getMatch"`). Every operation must be atomic, so that
  * several limiters (processes) sharing one store and one API key never grant
  * more than a window allows.
+ *
+ * Times are the caller's `now` (its `Clock`) in the in-memory store. A store
+ * shared by several processes may keep time by its own clock instead (the
+ * Redis store uses the Redis server's), so every time it answers with is a
+ * duration, never an instant.
  *
  * @since 0.1.0
  * @category models
@@ -143,7 +180,7 @@ export interface RateLimitStore {
     readonly now: number
     readonly windowPaddingMillis: number
     readonly probeLeaseMillis: number
-  }) => Effect.Effect<Reservation>
+  }) => Effect.Effect<Reservation, RateLimitStoreError>
   /**
    * Records a response for `key`: ends its probe, sets its limits, and raises
    * the reserved count of each window to at least the server's count. When
@@ -159,11 +196,15 @@ export interface RateLimitStore {
     readonly counts: ReadonlyArray<WindowCount>
     readonly now: number
     readonly windowPaddingMillis: number
-  }) => Effect.Effect<void>
-  /** Lets nothing through `key` before `untilMillis`. */
-  readonly block: (key: string, untilMillis: number) => Effect.Effect<void>
+  }) => Effect.Effect<void, RateLimitStoreError>
+  /** Lets nothing through `key` for `durationMillis` from `now`. */
+  readonly block: (request: {
+    readonly key: string
+    readonly now: number
+    readonly durationMillis: number
+  }) => Effect.Effect<void, RateLimitStoreError>
   /** Ends the probes of `keys` whose request failed without an answer. */
-  readonly release: (keys: ReadonlyArray<string>) => Effect.Effect<void>
+  readonly release: (keys: ReadonlyArray<string>) => Effect.Effect<void, RateLimitStoreError>
 }
 
 /**
@@ -232,11 +273,18 @@ export interface RiotRateLimiter {
    * limits and counts from its headers; on a 429 of type `application` or
    * `method`, blocks the route or the method for `Retry-After` plus a margin.
    * A 429 of type `service` (or none) blocks nobody else.
+   *
+   * Fails with `RateLimitStoreUnavailable`, without sending, when the store
+   * cannot reserve (Redis lost, with `onUnavailable: "fail"`). Once `send`
+   * has run, its answer is returned even if the store cannot record it: the
+   * request was made, and failing it would only make a caller send it again.
    */
   readonly withPermit: (
     route: Routing.Route,
     method: string
-  ) => <A extends ObservedResponse, E, R>(send: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  ) => <A extends ObservedResponse, E, R>(
+    send: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | RiotError.RateLimitStoreUnavailable, R>
 }
 
 /**
@@ -294,3 +342,122 @@ export const layerWith = (options?: Options): Layer.Layer<RiotRateLimiter, never
  * @category layers
  */
 export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provide(layerMemoryStore))
+
+/**
+ * What a Redis store does when Redis is lost mid-run:
+ *
+ * - `"fail"` (the default): requests that need a slot fail with
+ *   `RiotError.RateLimitStoreUnavailable`, unsent. Once Redis answers again,
+ *   requests go through it again.
+ * - `{ localShareOf: n }`: this process carries on with an in-memory store,
+ *   allowing itself `1/n` of every limit (rounded down, at least 1), with `n`
+ *   the number of processes sharing the key. Its windows start full, so it
+ *   first waits out the longest window: the requests other processes sent
+ *   before Redis was lost are unknown. It stays on its share until it
+ *   restarts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OnRedisUnavailable = "fail" | { readonly localShareOf: number }
+
+/**
+ * How to reach Redis and keep the limiter's state there.
+ *
+ * - `url`: `redis://[[user]:password@]host[:port][/db]` (or `rediss://`).
+ *   Credentials in it are never printed.
+ * - `apiKey`: the Riot API key whose limits are shared. Only a SHA-256 hash
+ *   of it reaches Redis, as the `{hash}` in every key:
+ *   `volley:rl:{0123456789abcdef}:americas:match-v5.getMatch:log`. The braces
+ *   make it a Redis Cluster hash tag, so one key's state sits in one slot.
+ * - `onUnavailable`: see {@link OnRedisUnavailable}; default `"fail"`.
+ * - `commandTimeout`: how long one Redis call may take before it counts as
+ *   lost. Default 2 seconds.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RedisOptions {
+  readonly url: string
+  readonly apiKey: Redacted.Redacted<string>
+  readonly onUnavailable?: OnRedisUnavailable | undefined
+  readonly commandTimeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * A store kept in Redis, shared by every process that uses the same Redis and
+ * API key. Every operation is one Lua script, so a reservation across the app
+ * and method windows is atomic; times are the Redis server's (`TIME`), so
+ * the processes' clocks need not agree. State expires an hour after its last
+ * use, sooner for windows' logs.
+ *
+ * Fails with {@link RateLimitStoreError} (`operation: "connect"`) when Redis
+ * does not answer at start. The connection closes with the scope.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const limiter = RiotRateLimiter.make().pipe(
+ *   Effect.provideServiceEffect(
+ *     RiotRateLimiter.RateLimitStore,
+ *     RiotRateLimiter.makeRedisStore({ url: "redis://127.0.0.1:6379", apiKey: Redacted.make("RGAPI-...") })
+ *   ),
+ *   Effect.scoped
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRedisStore: (
+  options: RedisOptions
+) => Effect.Effect<RateLimitStore, RateLimitStoreError, Scope.Scope> = redisStore.make
+
+/**
+ * Provides a Redis {@link RateLimitStore}; see {@link makeRedisStore}.
+ *
+ * @example
+ * ```ts
+ * import { RiotRateLimiter } from "@volley/riot"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const LimiterLive = RiotRateLimiter.layerWith({ windowPadding: "250 millis" }).pipe(
+ *   Layer.provide(
+ *     RiotRateLimiter.layerRedisStore({ url: "redis://127.0.0.1:6379", apiKey: Redacted.make("RGAPI-...") })
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerRedisStore = (options: RedisOptions): Layer.Layer<RateLimitStore, RateLimitStoreError> =>
+  Layer.scoped(RateLimitStore, redisStore.make(options))
+
+/**
+ * A limiter whose state is in Redis, so that several processes using one API
+ * key share its limits: their requests together stay within every window,
+ * and a 429 seen by one makes all of them wait.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { RiotClient, RiotRateLimiter } from "@volley/riot"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const apiKey = Redacted.make("RGAPI-...")
+ * const RiotLive = RiotClient.layerWith({ apiKey }).pipe(
+ *   Layer.provide([
+ *     NodeHttpClient.layerUndici,
+ *     RiotRateLimiter.layerRedis({ url: "redis://127.0.0.1:6379", apiKey, onUnavailable: { localShareOf: 3 } })
+ *   ])
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerRedis = (options: RedisOptions & Options): Layer.Layer<RiotRateLimiter, RateLimitStoreError> =>
+  layerWith(options).pipe(Layer.provide(layerRedisStore(options)))

@@ -5,10 +5,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Ref from "effect/Ref"
+import * as RiotError from "../../RiotError.js"
 import type {
   ObservedResponse,
   Options,
   RateLimitStore as RateLimitStoreService,
+  RateLimitStoreError,
   RiotRateLimiter as RiotRateLimiterService
 } from "../../RiotRateLimiter.js"
 import type * as Routing from "../../Routing.js"
@@ -95,22 +97,38 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
           const type = header(response.headers, "x-rate-limit-type")
           if (retryAfterMillis !== undefined && (type === "application" || type === "method")) {
             const key = type === "application" ? appKey(route) : methodKey(route, method)
-            yield* store.block(key, now + retryAfterMillis + retryAfterMarginMillis)
+            yield* store.block({ key, now, durationMillis: retryAfterMillis + retryAfterMarginMillis })
           }
         }
-        yield* notify
       })
+
+    // The request has been sent and counted when these run: a store that
+    // cannot record its outcome must not turn an answer into a failure.
+    const afterSend = (operation: Effect.Effect<void, RateLimitStoreError>) =>
+      operation.pipe(
+        Effect.catchAll((error) => Effect.logWarning(`rate limiter: ${error.message}`)),
+        Effect.zipRight(notify)
+      )
 
     const limiter: RiotRateLimiterService = {
       withPermit: (route, method) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
-        const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys))
+        const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys)).pipe(
+          Effect.mapError((error) =>
+            new RiotError.RateLimitStoreUnavailable({
+              endpoint: method,
+              route,
+              store: error.store,
+              detail: error.detail
+            })
+          )
+        )
         return Effect.uninterruptibleMask((restore) =>
           Effect.zipRight(
             restore(acquire),
             restore(send).pipe(
               Effect.onExit((exit) =>
-                Exit.isSuccess(exit) ? observe(route, method, exit.value) : Effect.zipRight(store.release(keys), notify)
+                afterSend(Exit.isSuccess(exit) ? observe(route, method, exit.value) : store.release(keys))
               )
             )
           )

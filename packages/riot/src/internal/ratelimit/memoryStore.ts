@@ -99,10 +99,10 @@ export const make: Effect.Effect<RateLimitStore> = Effect.sync(() => {
           for (let i = known; i < count; i++) state.sent.push(now)
         }
       }),
-    block: (key, untilMillis) =>
+    block: ({ durationMillis, key, now }) =>
       Effect.sync(() => {
         const state = stateOf(key)
-        state.blockedUntil = Math.max(state.blockedUntil, untilMillis)
+        state.blockedUntil = Math.max(state.blockedUntil, now + durationMillis)
       }),
     release: (released) =>
       Effect.sync(() => {
