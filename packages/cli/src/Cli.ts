@@ -16,6 +16,7 @@ import type * as NodeContext from "@effect/platform-node/NodeContext"
 import type { Teardown } from "@effect/platform/Runtime"
 import { MockServer, Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -108,6 +109,15 @@ const live = Options.boolean("live").pipe(
   Options.withDescription("Use the real Riot API with RIOT_API_KEY (also implied when RIOT_API_KEY is set).")
 )
 
+const redis = Options.text("redis").pipe(
+  Options.withFallbackConfig(Config.string("VOLLEY_REDIS_URL")),
+  Options.optional,
+  Options.withDescription(
+    "Share the API key's rate limits with other processes through Redis at this URL, e.g. redis://127.0.0.1:6379 " +
+      "(default: VOLLEY_REDIS_URL; without either, limits are kept in this process)."
+  )
+)
+
 /**
  * `volley matches <gameName#tagLine>`: the player's recent matches.
  *
@@ -116,7 +126,7 @@ const live = Options.boolean("live").pipe(
  */
 export const matchesCommand = Command.make(
   "matches",
-  { riotId, platform, region, count, concurrency, strategy, format, live },
+  { riotId, platform, region, count, concurrency, strategy, format, live, redis },
   (config) =>
     Effect.gen(function*() {
       const output = yield* processOutput
@@ -133,7 +143,14 @@ export const matchesCommand = Command.make(
         },
         output,
         Ref.get(requests)
-      ).pipe(Effect.provide(riotClientLayer({ live: config.live, requests, writeStderr: output.stderr })))
+      ).pipe(
+        Effect.provide(riotClientLayer({
+          live: config.live,
+          redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
+          requests,
+          writeStderr: output.stderr
+        }))
+      )
     })
 ).pipe(Command.withDescription("Fetch a player's recent matches concurrently and print one row per match."))
 

@@ -4,6 +4,7 @@ import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import { MissingApiKey } from "./errors.js"
 
@@ -46,26 +47,36 @@ const countingHttpClient = (requests: Ref.Ref<number>): Layer.Layer<HttpClient.H
   ).pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 /**
+ * The rate limiter for a run: in this process's memory, or in Redis at
+ * `redisUrl` to share the key's limits with other processes.
+ */
+const rateLimiterLayer = (redisUrl: string | undefined, apiKey: Redacted.Redacted<string>) =>
+  redisUrl === undefined ? RiotRateLimiter.layer : RiotRateLimiter.layerRedis({ url: redisUrl, apiKey })
+
+/**
  * The Riot client for a run.
  *
  * With `--live` or `RIOT_API_KEY` set it talks to the API configured by the
  * environment (`RIOT_BASE_URL` may point it elsewhere). Otherwise it starts
  * the mock server in-process on a free port, says so on stderr, and talks to
- * it with the mock's key.
+ * it with the mock's key. With `redisUrl` (`--redis` or `VOLLEY_REDIS_URL`),
+ * the rate limiter keeps its state in that Redis.
  *
  * @internal
  */
 export const riotClientLayer = (options: {
   readonly live: boolean
+  readonly redisUrl?: string | undefined
   readonly requests: Ref.Ref<number>
   readonly writeStderr: (text: string) => Effect.Effect<void>
 }) =>
   Layer.unwrapScoped(
     Effect.gen(function*() {
       const configured = yield* RiotClient.config
-      const transport = Layer.merge(countingHttpClient(options.requests), RiotRateLimiter.layer)
+      const transport = (apiKey: Redacted.Redacted<string>) =>
+        Layer.merge(countingHttpClient(options.requests), rateLimiterLayer(options.redisUrl, apiKey))
       if (configured.apiKey !== undefined) {
-        return RiotClient.layerWith(configured).pipe(Layer.provide(transport))
+        return RiotClient.layerWith(configured).pipe(Layer.provide(transport(configured.apiKey)))
       }
       if (options.live) {
         return yield* new MissingApiKey()
@@ -73,7 +84,7 @@ export const riotClientLayer = (options: {
       const mock = yield* MockServer.make(yield* embeddedMockConfig)
       yield* options.writeStderr(`volley: no RIOT_API_KEY; using the embedded Riot API mock at ${mock.url}\n`)
       return RiotClient.layerWith({ ...configured, apiKey: mock.apiKey, baseUrl: mock.baseUrl }).pipe(
-        Layer.provide(transport)
+        Layer.provide(transport(mock.apiKey))
       )
     })
   )
