@@ -1,8 +1,8 @@
 /**
  * One worker process of RiotRateLimiterRedis.test.ts: fetches the matches it
  * is given through a client whose limiter keeps its state in Redis, and
- * writes one JSON line: every match id, with `fetched: true` or the tag of
- * its error. Configured by the environment (see `setting` below), run with
+ * writes one JSON line: every match id, with `fetched: true` or the tag and
+ * message of its error. Configured by the environment (see `setting` below), run with
  * `node --import tsx`.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -17,6 +17,7 @@ export interface WorkerOutcome {
   readonly id: string
   readonly fetched: boolean
   readonly error?: string
+  readonly message?: string
 }
 
 const setting = (name: string): string => {
@@ -50,7 +51,7 @@ const program = Effect.gen(function*() {
       Effect.map(
         Effect.either(riot.getLolMatchV5Match({ region, id })),
         Either.match({
-          onLeft: (error): WorkerOutcome => ({ id, fetched: false, error: error._tag }),
+          onLeft: (error): WorkerOutcome => ({ id, fetched: false, error: error._tag, message: error.message }),
           onRight: (): WorkerOutcome => ({ id, fetched: true })
         })
       ),

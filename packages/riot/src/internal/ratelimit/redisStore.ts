@@ -125,9 +125,9 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
         try: run,
         catch: (error) =>
           fail(operation)(
-            redis.status === "ready" || lastConnectionError === undefined
+            redis.status === "ready"
               ? error
-              : `${errorDetail(error)} (${lastConnectionError})`
+              : `not connected${lastConnectionError === undefined ? "" : ` (${lastConnectionError})`}`
           )
       })
     const stateKey = (key: string) => `${prefix}${key.replace("/", ":")}:state`
