@@ -9,6 +9,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import type { Routing } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -113,6 +114,9 @@ export const listMatches = async (
 export const cycle = (matches: ReadonlyArray<MatchRequest>, count: number): ReadonlyArray<MatchRequest> =>
   Array.from({ length: count }, (_, i) => matches[i % matches.length])
 
+/** A response that is a match, but not the one asked for: counted as a failure. */
+class WrongMatch extends Data.TaggedError("WrongMatch")<{ readonly request: MatchRequest }> {}
+
 const clientLayer = (baseUrl: string, apiKey: Redacted.Redacted<string>, maxRetries: number) =>
   Layer.effect(RiotClient.RiotClient, RiotClient.make({ apiKey, baseUrl, maxRetries })).pipe(
     Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
@@ -122,8 +126,9 @@ const clientLayer = (baseUrl: string, apiKey: Redacted.Redacted<string>, maxRetr
  * Issues `requests` through `RiotClient.getLolMatchV5Match`, each as a task
  * of a TaskGroup of `concurrency` permits. `maxRetries` is 0 for the
  * throughput run, so that a failure is counted rather than hidden behind a
- * retry (the rate-limit run counts 429s at the server instead). Results are
- * not kept (the bare pool keeps none either).
+ * retry (the rate-limit run counts 429s at the server instead). A match
+ * with another id than the one asked for counts as a failure, as in the bare
+ * pool. Results are not kept (the bare pool keeps none either).
  *
  * @since 0.1.0
  * @category running
@@ -144,8 +149,10 @@ export const runClient = (
       (request) =>
         Effect.suspend(() => {
           const issued = performance.now()
-          return Effect.map(client.getLolMatchV5Match(request), () => {
+          return Effect.flatMap(client.getLolMatchV5Match(request), (match) => {
+            if (match.metadata.matchId !== request.id) return Effect.fail(new WrongMatch({ request }))
             latenciesMs.push(performance.now() - issued)
+            return Effect.void
           })
         }),
       { concurrency, collectResults: false }
@@ -164,7 +171,8 @@ export const runClient = (
 /**
  * Issues `requests` with Node's global `fetch` from `concurrency` async
  * loops pulling from one shared index: the floor the client is measured
- * against. Each body is parsed as JSON, as the client parses it.
+ * against. Each body is parsed as JSON and its match id checked, as the
+ * client run checks it (the client also validates the whole match).
  *
  * @since 0.1.0
  * @category running
@@ -185,8 +193,8 @@ export const runBareFetch = async (
       const issued = performance.now()
       try {
         const response = await fetch(matchUrl(baseUrl, request), { headers })
-        const body: unknown = await response.json()
-        if (!response.ok || body === null) failures++
+        const body = (await response.json()) as { readonly metadata?: { readonly matchId?: unknown } } | null
+        if (!response.ok || body?.metadata?.matchId !== request.id) failures++
         else latenciesMs.push(performance.now() - issued)
       } catch {
         failures++

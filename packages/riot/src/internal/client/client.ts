@@ -8,8 +8,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as RiotClientModule from "../../RiotClient.js"
@@ -18,6 +18,7 @@ import * as RiotRateLimiter from "../../RiotRateLimiter.js"
 import * as RiotSchema from "../../RiotSchema.js"
 import type * as Routing from "../../Routing.js"
 import { header, parseRetryAfterMillis } from "../ratelimit/headers.js"
+import * as Validate from "./validate.js"
 
 /** @internal */
 export const RiotClient = Context.GenericTag<RiotClientModule.RiotClient>("@volley/riot/RiotClient")
@@ -45,14 +46,38 @@ export const config: Config.Config<RiotClientModule.Options> = Config.all({
   requestTimeout: Config.duration("RIOT_REQUEST_TIMEOUT").pipe(Config.withDefault(defaults.requestTimeout))
 })
 
+/** Reads a parsed JSON body as `A`, or says why it is not one. */
+type Decoder<A> = (json: unknown) => Either.Either<A, ParseResult.ParseError>
+
+/**
+ * A decoder for a schema whose decoded and encoded types are the same (every
+ * response schema of Riot's is: no transformations). A body that passes the
+ * allocation-free validator is returned as parsed, fields outside the schema
+ * included (the type does not show them); only a body that fails it is
+ * decoded by effect/Schema, for the error and its JSON path.
+ */
+const makeDecoder = <A>(schema: Schema.Schema<A>): Decoder<A> => {
+  const decode = Schema.decodeUnknownEither(schema)
+  const isValid = Validate.compile(schema.ast)
+  if (isValid === undefined) return decode
+  return (json) => isValid(json) ? Either.right(json as A) : decode(json)
+}
+
+const decoders = {
+  account: makeDecoder(RiotSchema.AccountV1Account),
+  summoner: makeDecoder(RiotSchema.LolSummonerV4Summoner),
+  matchIds: makeDecoder(RiotSchema.LolMatchV5MatchIds),
+  match: makeDecoder(RiotSchema.LolMatchV5Match)
+}
+
 /** What one endpoint call needs: where to send it and how to read and name what comes back. */
-interface Call<A, I> {
+interface Call<A> {
   readonly endpoint: string
   readonly route: Routing.Route
   /** Path segments, not yet encoded. */
   readonly segments: ReadonlyArray<string>
   readonly query?: Readonly<Record<string, string | number | undefined>>
-  readonly schema: Schema.Schema<A, I>
+  readonly decode: Decoder<A>
   /** Names the resource in a 404 message, e.g. `account 200#16384`. */
   readonly resource: string
 }
@@ -117,17 +142,24 @@ export const make = (
       Schedule.whileInput(isRetried)
     )
 
-    const send = <A, I>(call: Call<A, I>, attempts: number): Effect.Effect<Answer, RiotError.RiotError> => {
+    const requestOf = <A>(call: Call<A>): HttpClientRequest.HttpClientRequest => {
       const url = baseUrl.replace("{route}", call.route) + "/" + call.segments.map(encodeURIComponent).join("/")
       const urlParams: Array<[string, string]> = []
       for (const [name, value] of Object.entries(call.query ?? {})) {
         if (value !== undefined) urlParams.push([name, String(value)])
       }
-      const request = HttpClientRequest.get(url, {
+      return HttpClientRequest.get(url, {
         urlParams,
         acceptJson: true,
         headers: apiKey === undefined ? {} : { "x-riot-token": Redacted.value(apiKey) }
       })
+    }
+
+    const send = <A>(
+      call: Call<A>,
+      request: HttpClientRequest.HttpClientRequest,
+      attempts: number
+    ): Effect.Effect<Answer, RiotError.RiotError> => {
       const where = { endpoint: call.endpoint, route: call.route }
       return httpClient.execute(request).pipe(
         Effect.flatMap((response) =>
@@ -144,31 +176,36 @@ export const make = (
       )
     }
 
-    const interpret = <A, I>(
-      call: Call<A, I>,
+    const interpret = <A>(
+      call: Call<A>,
       answer: Answer,
       attempts: number
     ): Effect.Effect<A, RiotError.RiotError> => {
       const where = { endpoint: call.endpoint, route: call.route }
       const { status } = answer
       if (status >= 200 && status < 300) {
-        return Effect.try({
-          try: (): unknown => JSON.parse(answer.body),
-          catch: (error) =>
+        let json: unknown
+        try {
+          json = JSON.parse(answer.body)
+        } catch (error) {
+          return Effect.fail(
             new RiotError.DecodeError({
               ...where,
               malformed: true,
               detail: error instanceof Error ? error.message : String(error)
             })
-        }).pipe(
-          Effect.flatMap((json) =>
-            Effect.mapError(
-              Schema.decodeUnknown(call.schema)(json),
-              (error) =>
-                new RiotError.DecodeError({ ...where, malformed: false, detail: RiotSchema.formatDecodeError(error) })
-            )
           )
-        )
+        }
+        const decoded = call.decode(json)
+        return Either.isRight(decoded)
+          ? Effect.succeed(decoded.right)
+          : Effect.fail(
+            new RiotError.DecodeError({
+              ...where,
+              malformed: false,
+              detail: RiotSchema.formatDecodeError(decoded.left)
+            })
+          )
       }
       const riotMessage = riotMessageOf(answer.body)
       const withMessage = riotMessage === undefined ? where : { ...where, riotMessage }
@@ -193,27 +230,29 @@ export const make = (
       return Effect.fail(new RiotError.BadRequest({ ...withMessage, status }))
     }
 
-    const run = <A, I>(call: Call<A, I>): Effect.Effect<A, RiotError.RiotError> =>
-      Effect.gen(function*() {
-        const attempts = yield* Ref.make(0)
-        const attempt = Effect.gen(function*() {
-          const attempt = yield* Ref.updateAndGet(attempts, (n) => n + 1)
-          const answer = yield* limiter.withPermit(call.route, call.endpoint)(send(call, attempt))
-          return yield* interpret(call, answer, attempt)
-        }).pipe(
-          Effect.tapError((error) =>
-            Effect.flatMap(Ref.get(attempts), (attempt) =>
+    const run = <A>(call: Call<A>): Effect.Effect<A, RiotError.RiotError> => {
+      const request = requestOf(call)
+      return Effect.suspend(() => {
+        // A plain counter, not a Ref: it belongs to this one run of the effect.
+        let attempts = 0
+        const attempt = Effect.suspend(() => {
+          const attempt = ++attempts
+          return limiter.withPermit(call.route, call.endpoint)(send(call, request, attempt)).pipe(
+            Effect.flatMap((answer) => interpret(call, answer, attempt)),
+            Effect.tapError((error) =>
               isRetried(error) && attempt <= maxRetries
                 ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
-                : Effect.void)
+                : Effect.void
+            )
           )
-        )
-        return yield* Effect.retry(attempt, retryPolicy)
+        })
+        return Effect.retry(attempt, retryPolicy)
       }).pipe(
         // Spans of the HTTP client record request headers; keep the key out of them.
         Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-riot-token"]),
         Effect.withSpan(`RiotClient.${call.endpoint}`, { attributes: { "riot.route": call.route } })
       )
+    }
 
     const client: RiotClientModule.RiotClient = {
       getAccountV1ByRiotId: ({ gameName, region, tagLine }) =>
@@ -221,7 +260,7 @@ export const make = (
           endpoint: "account-v1.getByRiotId",
           route: region,
           segments: ["riot", "account", "v1", "accounts", "by-riot-id", gameName, tagLine],
-          schema: RiotSchema.AccountV1Account,
+          decode: decoders.account,
           resource: `account ${gameName}#${tagLine}`
         }),
       getLolSummonerV4ByPuuid: ({ puuid, region }) =>
@@ -229,7 +268,7 @@ export const make = (
           endpoint: "summoner-v4.getByPuuid",
           route: region,
           segments: ["lol", "summoner", "v4", "summoners", "by-puuid", puuid],
-          schema: RiotSchema.LolSummonerV4Summoner,
+          decode: decoders.summoner,
           resource: `summoner ${puuid}`
         }),
       getLolMatchV5MatchIdsByPuuid: (args) => {
@@ -250,7 +289,7 @@ export const make = (
             startTime: args.startTime,
             endTime: args.endTime
           },
-          schema: RiotSchema.LolMatchV5MatchIds,
+          decode: decoders.matchIds,
           resource: `matches of ${args.puuid}`
         })
       },
@@ -259,7 +298,7 @@ export const make = (
           endpoint: "match-v5.getMatch",
           route: region,
           segments: ["lol", "match", "v5", "matches", id],
-          schema: RiotSchema.LolMatchV5Match,
+          decode: decoders.match,
           resource: `match ${id}`
         })
     }
