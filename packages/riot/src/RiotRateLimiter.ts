@@ -8,8 +8,9 @@
  * reserves a slot in every window before a request is sent, so requests in
  * flight are counted before the server answers.
  *
- * Why not `effect/RateLimiter` or `@effect/experimental/RateLimiter`: both take
- * one fixed limit given up front and consume windows one at a time. Riot's
+ * Why not `effect/RateLimiter` or `@effect/experimental/RateLimiter`: the first
+ * fixes its limit when it is made, and the second takes tokens from one window
+ * of one key per call. Riot's
  * limits are learned from headers, come as several windows that must be
  * reserved together (app and method, short and long), must be corrected from
  * the server's counts, and must be blocked on a `Retry-After`. So the state is
