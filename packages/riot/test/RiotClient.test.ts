@@ -161,6 +161,15 @@ describe("RiotClient", () => {
       }).pipe(Effect.provide(layer(riot.client)))
     })
 
+    it.effect("returns a valid body as parsed, without rebuilding it", () => {
+      const body = { puuid: "puuid-1", gameName: "200", tagLine: "16384", addedNextPatch: { nested: [1] } }
+      const riot = fakeRiot(() => ok(JSON.stringify(body)))
+      return Effect.gen(function*() {
+        const account = yield* RiotClient.getAccountV1ByRiotId({ region: "europe", gameName: "200", tagLine: "16384" })
+        assert.deepStrictEqual(account, body)
+      }).pipe(Effect.provide(layer(riot.client)))
+    })
+
     it.effect("rejects a count outside 0..100 without sending anything", () => {
       const riot = fakeRiot(() => ok("[]"))
       return Effect.gen(function*() {
