@@ -11,7 +11,7 @@ const matches: ReadonlyArray<Json> = readdirSync(fixturesDir).map((file) =>
   JSON.parse(readFileSync(new URL(file, fixturesDir), "utf8"))
 )
 
-const responseSchemas = {
+const responseSchemas: Record<string, Schema.Schema.AnyNoContext> = {
   AccountV1Account: RiotSchema.AccountV1Account,
   LolSummonerV4Summoner: RiotSchema.LolSummonerV4Summoner,
   LolMatchV5MatchIds: RiotSchema.LolMatchV5MatchIds,
