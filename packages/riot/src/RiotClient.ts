@@ -3,8 +3,13 @@
  *
  * Every call goes through the {@link RiotRateLimiter} (it never exceeds the
  * limits Riot announces), is retried on 429, 500, 502, 503, 504, timeouts and
- * transport failures with exponential backoff and jitter, and decodes the
- * response with {@link RiotSchema}. Failures are {@link RiotError}s.
+ * transport failures with exponential backoff and jitter, and checks the
+ * response against {@link RiotSchema}. Failures are {@link RiotError}s.
+ *
+ * A valid body is returned as parsed, not rebuilt by the schema: fields the
+ * schema does not know stay on the object at runtime (its type does not show
+ * them). Only a body that fails the check is decoded, to name the JSON path
+ * in the `DecodeError`.
  *
  * The API key travels as a `Redacted` into the `X-Riot-Token` header only;
  * it is redacted from HTTP client spans and appears in no error or log.
