@@ -531,15 +531,7 @@ export const stats = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<Task
 
 /** @internal */
 export const exits = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<ReadonlyArray<TaskGroup.TaskExit<A, E>>> =>
-  Effect.sync(() => {
-    const { otherExits, values } = impl(self)
-    const out: Array<TaskGroup.TaskExit<A, E>> = []
-    values?.forEach((value, index) => {
-      const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
-      if (exit !== undefined) out.push({ index, exit })
-    })
-    return out
-  })
+  Effect.sync(() => exitsOf(self))
 
 /** @internal */
 export const results = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<ReadonlyArray<A>> =>
@@ -588,8 +580,30 @@ export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Strea
   return subscribe(group.completionSubscribers, Queue.unbounded(), () => [], () => group.state === "closed")
 }
 
+const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
+  const { otherExits, values } = impl(self)
+  const out: Array<TaskGroup.TaskExit<A, E>> = []
+  values?.forEach((value, index) => {
+    const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
+    if (exit !== undefined) out.push({ index, exit })
+  })
+  return out
+}
+
+/**
+ * The exits are built when first read: most callers want only the results,
+ * and a million `Exit`s would double the memory a big group ends with.
+ */
 const summarize = <A, E>(group: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Summary<A, E>> =>
-  Effect.all({ results: results(group), failures: failures(group), exits: exits(group), stats: stats(group) })
+  Effect.map(Effect.all({ results: results(group), failures: failures(group), stats: stats(group) }), (summary) => {
+    let exits: ReadonlyArray<TaskGroup.TaskExit<A, E>> | undefined
+    return {
+      ...summary,
+      get exits() {
+        return exits ??= exitsOf(group)
+      }
+    }
+  })
 
 const isClosedError = (u: unknown): u is TaskGroup.TaskGroupClosedError => Predicate.isTagged(u, "TaskGroupClosedError")
 
