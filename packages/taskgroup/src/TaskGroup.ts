@@ -3,8 +3,9 @@
  * that bounds their lifetime and an `Effect.Semaphore` that bounds how many
  * run at once.
  *
- * `createTask` waits for a permit before it forks, so a plain loop that
- * spawns a million tasks holds only as many in memory as there are permits.
+ * `createTask` waits for a permit before it starts a task, so a plain loop
+ * that spawns a million tasks holds only as many in memory as there are
+ * permits.
  * Every task's outcome is recorded against the index it was created with, and
  * what a failure does is the group's failure strategy: `collect` records it
  * and carries on, `interrupt` stops every sibling and fails the group.
@@ -137,9 +138,9 @@ export interface TaskFailure<E> {
  * @category models
  */
 export interface Stats {
-  /** Tasks forked so far. */
+  /** Tasks started so far. */
   readonly created: number
-  /** Tasks forked and not yet ended. */
+  /** Tasks started and not yet ended. */
   readonly running: number
   /** `createTask` calls suspended until a permit is free. */
   readonly waiting: number
@@ -254,7 +255,7 @@ export const createTask: {
 } = internal.createTask
 
 /**
- * Waits until every task forked so far has ended. Under the `interrupt`
+ * Waits until every task started so far has ended. Under the `interrupt`
  * strategy it then fails with the causes of the tasks that failed the group.
  * The group stays open: more tasks may follow, and `join` may be called again.
  *
