@@ -250,7 +250,11 @@ export const make = (
       }).pipe(
         // Spans of the HTTP client record request headers; keep the key out of them.
         Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-riot-token"]),
-        Effect.withSpan(`RiotClient.${call.endpoint}`, { attributes: { "riot.route": call.route } })
+        // A captured stack trace would point into this file, not at the caller, and costs an Error per call.
+        Effect.withSpan(`RiotClient.${call.endpoint}`, {
+          attributes: { "riot.route": call.route },
+          captureStackTrace: false
+        })
       )
     }
 
