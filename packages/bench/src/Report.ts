@@ -157,18 +157,16 @@ export const targets = (
 ): ReadonlyArray<Results.Target> => {
   const find = (approach: Approaches.ApproachName, n: number) =>
     overhead.find((summary) => summary.approach === approach && summary.n === n)
-  const atMost = (name: string, value: number | undefined, limit: number, threshold: string): Results.Target => ({
-    name,
-    value: value ?? NaN,
-    threshold,
-    met: value === undefined || !Number.isFinite(value) ? "not measured" : value <= limit
-  })
-  const atLeast = (name: string, value: number | undefined, limit: number, threshold: string): Results.Target => ({
-    name,
-    value: value ?? NaN,
-    threshold,
-    met: value === undefined || !Number.isFinite(value) ? "not measured" : value >= limit
-  })
+  const judge =
+    (passes: (value: number, limit: number) => boolean) =>
+    (name: string, value: number | undefined, limit: number, threshold: string): Results.Target => ({
+      name,
+      value: value ?? NaN,
+      threshold,
+      met: value === undefined || !Number.isFinite(value) ? "not measured" : passes(value, limit)
+    })
+  const atMost = judge((value, limit) => value <= limit)
+  const atLeast = judge((value, limit) => value >= limit)
   const sizes = [...new Set(overhead.map((summary) => summary.n))].sort((a, b) => a - b)
   const largest = sizes[sizes.length - 1]
   const flat = find("taskgroup-nocollect", largest)?.maxRssBytes
