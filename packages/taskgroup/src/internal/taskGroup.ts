@@ -380,9 +380,10 @@ const forkWorker = (
 }
 
 /**
- * A worker leaves: its permit goes to a fresh worker when a task of ours
- * still waits for one (the leaving worker can no longer run tasks), else back
- * to the semaphore, so that other groups sharing it are served in turn.
+ * A worker leaves: its permit goes to a fresh worker when a waiting
+ * `createTask` or a `forEach` item of ours can take it (a doomed worker can
+ * run no more tasks), else back to the semaphore, so that other groups
+ * sharing it are served in turn.
  */
 const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
   const semaphore = group.semaphore
