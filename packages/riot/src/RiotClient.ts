@@ -102,6 +102,11 @@ export const RiotClient: Context.Tag<RiotClient, RiotClient> = internal.RiotClie
  * - `retryBaseDelay` / `retryMaxDelay`: the exponential backoff starts at the
  *   first (default 500 millis), doubles per retry with jitter, and is capped at
  *   the second (default 20 seconds).
+ * - `httpClientSpans`: also trace every attempt with the `HttpClient`'s own
+ *   span (URL and headers, the key redacted) and send trace-context headers to
+ *   Riot. Default false: each call is one `RiotClient.<endpoint>` span that
+ *   records the route, the attempts and the last status, and nothing about
+ *   your traces leaves the process.
  *
  * @since 0.1.0
  * @category models
@@ -113,6 +118,7 @@ export interface Options {
   readonly requestTimeout?: Duration.DurationInput | undefined
   readonly retryBaseDelay?: Duration.DurationInput | undefined
   readonly retryMaxDelay?: Duration.DurationInput | undefined
+  readonly httpClientSpans?: boolean | undefined
 }
 
 /**

@@ -93,6 +93,23 @@ const runToEnd = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return yield* Fiber.await(fiber)
   })
 
+/** The current tracer, wrapped to keep every span it starts. */
+const capturingTracer = Effect.map(Effect.tracer, (tracer) => {
+  const spans: Array<Tracer.Span> = []
+  const capturing = Tracer.make({
+    span: (...args) => {
+      const span = tracer.span(...args)
+      spans.push(span)
+      return span
+    },
+    context: tracer.context
+  })
+  return { spans, capturing }
+})
+
+const attributesOf = (spans: ReadonlyArray<Tracer.Span>) =>
+  spans.flatMap((span) => [...span.attributes].map(([name, value]) => `${name}=${String(value)}`))
+
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   assert.isTrue(Exit.isFailure(exit), "expected a failure")
   const failure = Cause.failureOption((exit as Exit.Failure<A, E>).cause)
@@ -471,55 +488,87 @@ describe("RiotClient", () => {
   })
 
   describe("the API key", () => {
-    it.effect("never reaches a log line, an error, or a span", () => {
-      const lines: Array<string> = []
-      const captureLogs = Logger.replace(
-        Logger.defaultLogger,
-        Logger.make(({ message }) => lines.push(Inspectable.format(message)))
-      )
-      const riot = fakeRiot((url) =>
-        url.pathname.endsWith("/unauthorized")
-          ? { status: 401, body: JSON.stringify({ status: { message: "Unauthorized", status_code: 401 } }) }
-          : url.pathname.endsWith("/reset")
-          ? "reset"
-          : ok("{\"metadata\":")
-      )
-      return Effect.gen(function*() {
-        const tracer = yield* Effect.tracer
-        const spans: Array<Tracer.Span> = []
-        const capturingTracer = Tracer.make({
-          span: (...args) => {
-            const span = tracer.span(...args)
-            spans.push(span)
-            return span
-          },
-          context: tracer.context
-        })
-        const failures: Array<string> = []
-        for (const id of ["unauthorized", "reset", "truncated"]) {
-          const exit = yield* runToEnd(
-            RiotClient.getLolMatchV5Match({ region: "europe", id }).pipe(Effect.withTracer(capturingTracer))
-          )
-          const error = failureOf(exit)
-          assert.isTrue(RiotError.isRiotError(error))
-          yield* Effect.logError("request failed", Cause.fail(error))
-          failures.push(error.message, String(error), JSON.stringify(error), Cause.pretty(Cause.fail(error)))
-        }
-        assert.deepStrictEqual(failures.filter((text) => text.includes("match-v5.getMatch")).length, 12)
-        assert.isAbove(lines.length, 3, "retries and failures are logged")
-
-        const attributes = spans.flatMap((span) =>
-          [...span.attributes].map(([name, value]) => `${name}=${String(value)}`)
+    for (const httpClientSpans of [false, true]) {
+      it.effect(`never reaches a log line, an error, or a span (httpClientSpans: ${httpClientSpans})`, () => {
+        const lines: Array<string> = []
+        const captureLogs = Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => lines.push(Inspectable.format(message)))
         )
-        assert.include(attributes, "http.request.header.x-riot-token=<redacted>")
-        for (const text of [...lines, ...failures, ...attributes]) {
-          assert.notInclude(text, apiKey)
+        const riot = fakeRiot((url) =>
+          url.pathname.endsWith("/unauthorized")
+            ? { status: 401, body: JSON.stringify({ status: { message: "Unauthorized", status_code: 401 } }) }
+            : url.pathname.endsWith("/reset")
+            ? "reset"
+            : ok("{\"metadata\":")
+        )
+        return Effect.gen(function*() {
+          const { capturing, spans } = yield* capturingTracer
+          const failures: Array<string> = []
+          for (const id of ["unauthorized", "reset", "truncated"]) {
+            const exit = yield* runToEnd(
+              RiotClient.getLolMatchV5Match({ region: "europe", id }).pipe(Effect.withTracer(capturing))
+            )
+            const error = failureOf(exit)
+            assert.isTrue(RiotError.isRiotError(error))
+            yield* Effect.logError("request failed", Cause.fail(error))
+            failures.push(error.message, String(error), JSON.stringify(error), Cause.pretty(Cause.fail(error)))
+          }
+          assert.deepStrictEqual(failures.filter((text) => text.includes("match-v5.getMatch")).length, 12)
+          assert.isAbove(lines.length, 3, "retries and failures are logged")
+
+          const attributes = attributesOf(spans)
+          if (httpClientSpans) assert.include(attributes, "http.request.header.x-riot-token=<redacted>")
+          for (const text of [...lines, ...failures, ...attributes]) {
+            assert.notInclude(text, apiKey)
+          }
+        }).pipe(
+          Effect.provide(layer(riot.client, { httpClientSpans })),
+          Effect.provide(captureLogs),
+          Logger.withMinimumLogLevel(LogLevel.All)
+        )
+      })
+    }
+  })
+
+  describe("tracing", () => {
+    it.effect("is one span per call by default, with its attempts and last status, and no trace headers", () => {
+      const riot = fakeRiot((_, n) => n === 0 ? { status: 503 } : ok(matchBody))
+      return Effect.gen(function*() {
+        const { capturing, spans } = yield* capturingTracer
+        const exit = yield* runToEnd(
+          RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_1" }).pipe(Effect.withTracer(capturing))
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.deepStrictEqual(spans.map((span) => span.name), ["RiotClient.match-v5.getMatch"])
+        const [span] = spans
+        assert.strictEqual(span.attributes.get("riot.route"), "europe")
+        assert.strictEqual(span.attributes.get("riot.attempts"), 2)
+        assert.strictEqual(span.attributes.get("http.response.status_code"), 200)
+        assert.strictEqual(span.status._tag, "Ended")
+        for (const sent of riot.sent) {
+          assert.notProperty(sent.headers, "traceparent")
+          assert.notProperty(sent.headers, "b3")
         }
-      }).pipe(
-        Effect.provide(layer(riot.client)),
-        Effect.provide(captureLogs),
-        Logger.withMinimumLogLevel(LogLevel.All)
-      )
+      }).pipe(Effect.provide(layer(riot.client)))
+    })
+
+    it.effect("adds the HttpClient's span per attempt, under the call's span, with httpClientSpans", () => {
+      const riot = fakeRiot((_, n) => n === 0 ? { status: 503 } : ok(matchBody))
+      return Effect.gen(function*() {
+        const { capturing, spans } = yield* capturingTracer
+        const exit = yield* runToEnd(
+          RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_1" }).pipe(Effect.withTracer(capturing))
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        const [call, ...attempts] = spans
+        assert.strictEqual(call.name, "RiotClient.match-v5.getMatch")
+        assert.deepStrictEqual(attempts.map((span) => span.name), ["http.client GET", "http.client GET"])
+        for (const attempt of attempts) {
+          assert.strictEqual(attempt.parent._tag === "Some" && attempt.parent.value.spanId, call.spanId)
+        }
+        assert.property(riot.sent[0].headers, "traceparent")
+      }).pipe(Effect.provide(layer(riot.client, { httpClientSpans: true })))
     })
   })
 })

@@ -116,7 +116,12 @@ export const make = (
   options: RiotClientModule.Options = {}
 ): Effect.Effect<RiotClientModule.RiotClient, never, HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter> =>
   Effect.gen(function*() {
-    const httpClient = yield* HttpClient.HttpClient
+    // One span per call is the default: the HttpClient's span per attempt
+    // doubles the tracing cost of a request, and its trace-context headers
+    // would tell a third party about the caller's traces.
+    const httpClient = options.httpClientSpans === true
+      ? yield* HttpClient.HttpClient
+      : HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
     const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const apiKey = options.apiKey
     const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
@@ -232,29 +237,48 @@ export const make = (
 
     const run = <A>(call: Call<A>): Effect.Effect<A, RiotError.RiotError> => {
       const request = requestOf(call)
-      return Effect.suspend(() => {
-        // A plain counter, not a Ref: it belongs to this one run of the effect.
-        let attempts = 0
-        const attempt = Effect.suspend(() => {
-          const attempt = ++attempts
-          return limiter.withPermit(call.route, call.endpoint)(send(call, request, attempt)).pipe(
-            Effect.flatMap((answer) => interpret(call, answer, attempt)),
-            Effect.tapError((error) =>
-              isRetried(error) && attempt <= maxRetries
-                ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
-                : Effect.void
-            )
-          )
-        })
-        return Effect.retry(attempt, retryPolicy)
-      }).pipe(
-        // Spans of the HTTP client record request headers; keep the key out of them.
-        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-riot-token"]),
+      return Effect.useSpan(
+        `RiotClient.${call.endpoint}`,
         // A captured stack trace would point into this file, not at the caller, and costs an Error per call.
-        Effect.withSpan(`RiotClient.${call.endpoint}`, {
-          attributes: { "riot.route": call.route },
-          captureStackTrace: false
-        })
+        { attributes: { "riot.route": call.route }, captureStackTrace: false },
+        (span) => {
+          // A plain counter, not a Ref: it belongs to this one run of the effect.
+          let attempts = 0
+          const attempt = Effect.suspend(() => {
+            const attempt = ++attempts
+            span.attribute("riot.attempts", attempt)
+            return limiter.withPermit(call.route, call.endpoint)(send(call, request, attempt)).pipe(
+              Effect.flatMap((answer) => {
+                span.attribute("http.response.status_code", answer.status)
+                return interpret(call, answer, attempt)
+              }),
+              Effect.tapError((error) =>
+                isRetried(error) && attempt <= maxRetries
+                  ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
+                  : Effect.void
+              )
+            )
+          })
+          const retried = Effect.catchAll(attempt, (first) => {
+            if (!isRetried(first) || maxRetries === 0) return Effect.fail(first)
+            // The schedule is driven only once a request has failed, which
+            // spares the common first-time success its driver. Replaying the
+            // first failure lets the policy count it and delay on it as if it
+            // had driven every attempt.
+            let replayed = false
+            const replayFirst = Effect.suspend(() => {
+              if (replayed) return attempt
+              replayed = true
+              return Effect.fail(first)
+            })
+            return Effect.retry(replayFirst, retryPolicy)
+          })
+          return Effect.withParentSpan(retried, span)
+        }
+      ).pipe(
+        // A user's HttpClient middleware, or its spans when `httpClientSpans`
+        // is on, may print request headers; keep the key out of them.
+        Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-riot-token"])
       )
     }
 
