@@ -4,7 +4,7 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Ref from "effect/Ref"
+import * as FiberId from "effect/FiberId"
 import * as RiotError from "../../RiotError.js"
 import type {
   ObservedResponse,
@@ -45,11 +45,26 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
 
     // Requests waiting for a probe (the first request of a key whose limits
     // are still unknown) are woken by the probe's answer instead of polling.
-    const changed = yield* Ref.make(yield* Deferred.make<void>())
-    const notify = Deferred.make<void>().pipe(
-      Effect.flatMap((next) => Ref.getAndSet(changed, next)),
-      Effect.flatMap((previous) => Deferred.succeed(previous, undefined))
-    )
+    // `answers` tells a waiter whether an answer came while it asked the
+    // store; the deferred is replaced only when somebody awaited it, so the
+    // answers nobody waits for cost a counter increment.
+    let answers = 0
+    let wake = Deferred.unsafeMake<void>(FiberId.none)
+    let wakeAwaited = false
+    const notify = Effect.sync(() => {
+      answers++
+      if (!wakeAwaited) return
+      const awaited = wake
+      wake = Deferred.unsafeMake<void>(FiberId.none)
+      wakeAwaited = false
+      Deferred.unsafeDone(awaited, Exit.void)
+    })
+    const awaitAnswerSince = (seen: number, sleep: Effect.Effect<void>): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (answers !== seen) return Effect.void
+        wakeAwaited = true
+        return Effect.race(sleep, Deferred.await(wake))
+      })
 
     // Requests for one method wait in line and only the first of the line
     // asks the store, so a freed slot wakes one fiber instead of all of them,
@@ -64,16 +79,20 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       return line
     }
 
-    const reserve = (keys: ReadonlyArray<string>) =>
-      Effect.gen(function*() {
-        while (true) {
-          const wake = yield* Ref.get(changed)
-          const now = yield* Clock.currentTimeMillis
-          const reservation = yield* store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis })
-          if (reservation.granted) return
-          const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
-          yield* reservation.reason === "probe" ? Effect.race(sleep, Deferred.await(wake)) : sleep
-        }
+    const reserve = (keys: ReadonlyArray<string>): Effect.Effect<void, RateLimitStoreError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const seen = answers
+        return Effect.flatMap(
+          store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis }),
+          (reservation) => {
+            if (reservation.granted) return Effect.void
+            const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
+            return Effect.zipRight(
+              reservation.reason === "probe" ? awaitAnswerSince(seen, sleep) : sleep,
+              reserve(keys)
+            )
+          }
+        )
       })
 
     const learn = (key: string, response: ObservedResponse, limitsName: string, countsName: string, now: number) => {
@@ -88,18 +107,20 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
     }
 
     const observe = (route: Routing.Route, method: string, response: ObservedResponse) =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        yield* learn(appKey(route), response, "x-app-rate-limit", "x-app-rate-limit-count", now)
-        yield* learn(methodKey(route, method), response, "x-method-rate-limit", "x-method-rate-limit-count", now)
-        if (response.status === 429) {
-          const retryAfterMillis = parseRetryAfterMillis(header(response.headers, "retry-after"))
-          const type = header(response.headers, "x-rate-limit-type")
-          if (retryAfterMillis !== undefined && (type === "application" || type === "method")) {
-            const key = type === "application" ? appKey(route) : methodKey(route, method)
-            yield* store.block({ key, now, durationMillis: retryAfterMillis + retryAfterMarginMillis })
-          }
-        }
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const learned = Effect.zipRight(
+          learn(appKey(route), response, "x-app-rate-limit", "x-app-rate-limit-count", now),
+          learn(methodKey(route, method), response, "x-method-rate-limit", "x-method-rate-limit-count", now)
+        )
+        if (response.status !== 429) return learned
+        const retryAfterMillis = parseRetryAfterMillis(header(response.headers, "retry-after"))
+        const type = header(response.headers, "x-rate-limit-type")
+        if (retryAfterMillis === undefined || (type !== "application" && type !== "method")) return learned
+        const key = type === "application" ? appKey(route) : methodKey(route, method)
+        return Effect.zipRight(
+          learned,
+          store.block({ key, now, durationMillis: retryAfterMillis + retryAfterMarginMillis })
+        )
       })
 
     // The request has been sent and counted when these run: a store that
