@@ -18,6 +18,7 @@ import * as RiotRateLimiter from "../../RiotRateLimiter.js"
 import * as RiotSchema from "../../RiotSchema.js"
 import type * as Routing from "../../Routing.js"
 import { header, parseRetryAfterMillis } from "../ratelimit/headers.js"
+import * as Deadlines from "./deadlines.js"
 import * as Validate from "./validate.js"
 
 /** @internal */
@@ -127,6 +128,7 @@ export const make = (
     const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
     const maxRetries = options.maxRetries ?? defaults.maxRetries
     const requestTimeout = Duration.decode(options.requestTimeout ?? defaults.requestTimeout)
+    const deadlines = Deadlines.make(requestTimeout)
     const retryBaseDelay = Duration.decode(options.retryBaseDelay ?? defaults.retryBaseDelay)
     const retryMaxDelay = Duration.decode(options.retryMaxDelay ?? defaults.retryMaxDelay)
 
@@ -173,11 +175,11 @@ export const make = (
         Effect.mapError((error) =>
           new RiotError.TransportError({ ...where, detail: describeTransportError(error), attempts })
         ),
-        Effect.timeoutFail({
-          duration: requestTimeout,
-          onTimeout: () =>
-            new RiotError.Timeout({ ...where, timeoutMillis: Duration.toMillis(requestTimeout), attempts })
-        })
+        (exchange) =>
+          deadlines.within(
+            exchange,
+            () => new RiotError.Timeout({ ...where, timeoutMillis: Duration.toMillis(requestTimeout), attempts })
+          )
       )
     }
 
