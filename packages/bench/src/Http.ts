@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import type { Routing } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
@@ -28,13 +29,15 @@ export interface MatchRequest {
 
 /**
  * A way of issuing the requests: `client` is the TaskGroup with the Riot
- * client, `bare-fetch` a hand-written pool of async loops around Node's
- * global `fetch`.
+ * client, `effect-httpclient` what an Effect user would write without Volley
+ * (`Effect.forEach` over the same undici `HttpClient`, `response.json`, no
+ * schema, limiter or retries), `bare-fetch` a hand-written pool of async
+ * loops around Node's global `fetch`.
  *
  * @since 0.1.0
  * @category models
  */
-export type HttpApproach = "client" | "bare-fetch"
+export type HttpApproach = "client" | "effect-httpclient" | "bare-fetch"
 
 /**
  * What one run of requests measured. `latenciesMs` has one entry per
@@ -167,6 +170,56 @@ export const runClient = (
       latenciesMs
     }
   }).pipe(Effect.provide(clientLayer(baseUrl, apiKey, maxRetries)), Effect.runPromise)
+
+/**
+ * Issues `requests` with `Effect.forEach({ concurrency })` over the undici
+ * `HttpClient` with its defaults, reading each body with `response.json` and
+ * checking its match id as the other approaches do: the cost of Effect's
+ * HTTP stack alone, which the client is built on.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runEffectHttpClient = (
+  requests: ReadonlyArray<MatchRequest>,
+  concurrency: number,
+  baseUrl: string,
+  apiKey: Redacted.Redacted<string>
+): Promise<HttpRun> =>
+  Effect.gen(function*() {
+    const httpClient = yield* HttpClient.HttpClient
+    const headers = requestHeaders(apiKey)
+    const latenciesMs: Array<number> = []
+    let failures = 0
+    const start = performance.now()
+    yield* Effect.forEach(
+      requests,
+      (request) =>
+        Effect.suspend(() => {
+          const issued = performance.now()
+          return httpClient.get(matchUrl(baseUrl, request), { headers }).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(response.json, (body) => {
+                const matchId = (body as { readonly metadata?: { readonly matchId?: unknown } } | null)?.metadata
+                  ?.matchId
+                if (response.status !== 200 || matchId !== request.id) failures++
+                else latenciesMs.push(performance.now() - issued)
+              })
+            ),
+            Effect.catchAll(() => Effect.sync(() => failures++))
+          )
+        }),
+      { concurrency, discard: true }
+    )
+    return {
+      approach: "effect-httpclient" as const,
+      requests: requests.length,
+      concurrency,
+      elapsedMs: performance.now() - start,
+      failures,
+      latenciesMs
+    }
+  }).pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.runPromise)
 
 /**
  * Issues `requests` with Node's global `fetch` from `concurrency` async

@@ -101,8 +101,8 @@ export const scalingTable = (results: Results.BenchResults): string =>
 export const httpTable = (http: Results.HttpResults): string =>
   table(
     ["approach", "requests/s", "latency p50 ms", "latency p99 ms", "failures", "peak RSS MiB", "rounds"],
-    [http.client, http.bareFetch].map((side) => [
-      side.approach === "client" ? "TaskGroup + RiotClient" : "bare fetch pool",
+    [http.client, http.effectHttpClient, http.bareFetch].map((side) => [
+      httpApproachNames[side.approach],
       fixed(side.requestsPerSecond, 0),
       fixed(side.latencyP50Ms),
       fixed(side.latencyP99Ms),
@@ -112,7 +112,15 @@ export const httpTable = (http: Results.HttpResults): string =>
     ])
   ) +
   `\n\nClient vs bare: ${times(http.throughputVsBare)} the requests/s; added latency ` +
-  `p50 ${fixed(http.addedLatencyP50Ms)} ms, p99 ${fixed(http.addedLatencyP99Ms)} ms.`
+  `p50 ${fixed(http.addedLatencyP50Ms)} ms, p99 ${fixed(http.addedLatencyP99Ms)} ms. ` +
+  `Client vs plain Effect HttpClient: ${times(http.throughputVsEffectHttpClient)}; ` +
+  `plain Effect HttpClient vs bare: ${times(http.effectHttpClientVsBare)}.`
+
+const httpApproachNames: Record<Results.HttpSummary["approach"], string> = {
+  client: "TaskGroup + RiotClient",
+  "effect-httpclient": "Effect.forEach + HttpClient",
+  "bare-fetch": "bare fetch pool"
+}
 
 /**
  * The rate-limit run.
@@ -364,7 +372,7 @@ ${growthTable(results)}
 
 ${scalingTable(results)}
 
-## HTTP: TaskGroup + RiotClient vs a bare fetch pool
+## HTTP: TaskGroup + RiotClient vs plain Effect and a bare fetch pool
 
 ${
     isMeasured(results.http)
@@ -372,9 +380,11 @@ ${
 issues the same ${count(results.http.client.requests)} match-v5 getMatch requests (the mock's
 ${count(results.http.distinctMatches)} matches, round-robin) at concurrency ${results.http.client.concurrency}, after
 a warm-up of 200 requests. The client side is \`TaskGroup.forEach\` over \`RiotClient.getLolMatchV5Match\` (undici
-HttpClient, the header-driven rate limiter, schema validation, retries off); the bare side is ${results.http.client.concurrency}
-async loops around Node's global \`fetch\` sending the same URL and the same \`X-Riot-Token\` and \`Accept\` headers
-and parsing each body with \`response.json()\`. Latency is from issuing a request to having its parsed body; figures
+HttpClient, the header-driven rate limiter, schema validation, retries off). Plain Effect is
+\`Effect.forEach({ concurrency })\` over the same undici \`HttpClient\` with its defaults, reading each body with
+\`response.json\`: what an Effect user would write without Volley, and the stack the client is built on. The bare side
+is ${results.http.client.concurrency} async loops around Node's global \`fetch\` sending the same URL and the same
+\`X-Riot-Token\` and \`Accept\` headers and parsing each body with \`response.json()\`. Every side checks each match id. Latency is from issuing a request to having its parsed body; figures
 are medians over ${results.http.client.rounds} rounds.
 
 ${httpTable(results.http)}`

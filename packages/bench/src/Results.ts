@@ -49,7 +49,7 @@ export interface CaseSummary {
  * @category models
  */
 export interface HttpSummary {
-  readonly approach: "client" | "bare-fetch"
+  readonly approach: "client" | "effect-httpclient" | "bare-fetch"
   readonly requests: number
   readonly concurrency: number
   readonly rounds: number
@@ -62,7 +62,10 @@ export interface HttpSummary {
 
 /**
  * The HTTP comparison. `addedLatency*` is the client's percentile minus the
- * bare pool's.
+ * bare pool's. `throughputVsEffectHttpClient` is the client's requests/s over
+ * those of plain Effect on the same `HttpClient`, the share of the gap that
+ * the client itself costs; `effectHttpClientVsBare` is the rest, the cost of
+ * Effect's HTTP stack against `fetch`.
  *
  * @since 0.1.0
  * @category models
@@ -70,8 +73,11 @@ export interface HttpSummary {
 export interface HttpResults {
   readonly distinctMatches: number
   readonly client: HttpSummary
+  readonly effectHttpClient: HttpSummary
   readonly bareFetch: HttpSummary
   readonly throughputVsBare: number
+  readonly throughputVsEffectHttpClient: number
+  readonly effectHttpClientVsBare: number
   readonly addedLatencyP50Ms: number
   readonly addedLatencyP99Ms: number
 }

@@ -243,9 +243,15 @@ export const http = async (config: Config): Promise<Results.HttpResults> => {
   try {
     const matches = await Http.listMatches(mock.baseUrl, MockServer.defaultApiKey, MockServer.defaultSeed)
     const requestsFile = writeRequests(Http.cycle(matches, config.httpRequests))
-    const runs: Record<Http.HttpApproach, Array<HttpCaseResult>> = { client: [], "bare-fetch": [] }
+    const runs: Record<Http.HttpApproach, Array<HttpCaseResult>> = {
+      client: [],
+      "effect-httpclient": [],
+      "bare-fetch": []
+    }
     for (let round = 0; round < config.httpRounds; round++) {
-      for (const approach of Stats.roundOrder<Http.HttpApproach>(["client", "bare-fetch"], round)) {
+      for (
+        const approach of Stats.roundOrder<Http.HttpApproach>(["client", "effect-httpclient", "bare-fetch"], round)
+      ) {
         const run = await runHttpCase({
           approach,
           requestsFile,
@@ -262,12 +268,16 @@ export const http = async (config: Config): Promise<Results.HttpResults> => {
       }
     }
     const client = summarizeHttp("client", runs.client)
+    const effectHttpClient = summarizeHttp("effect-httpclient", runs["effect-httpclient"])
     const bareFetch = summarizeHttp("bare-fetch", runs["bare-fetch"])
     return {
       distinctMatches: matches.length,
       client,
+      effectHttpClient,
       bareFetch,
       throughputVsBare: Stats.ratio(client.requestsPerSecond, bareFetch.requestsPerSecond),
+      throughputVsEffectHttpClient: Stats.ratio(client.requestsPerSecond, effectHttpClient.requestsPerSecond),
+      effectHttpClientVsBare: Stats.ratio(effectHttpClient.requestsPerSecond, bareFetch.requestsPerSecond),
       addedLatencyP50Ms: client.latencyP50Ms - bareFetch.latencyP50Ms,
       addedLatencyP99Ms: client.latencyP99Ms - bareFetch.latencyP99Ms
     }

@@ -29,10 +29,12 @@ export interface HttpCaseArgs {
 const args = JSON.parse(process.argv[2] ?? "{}") as HttpCaseArgs
 const requests = JSON.parse(fs.readFileSync(args.requestsFile, "utf8")) as ReadonlyArray<Http.MatchRequest>
 const apiKey = MockServer.defaultApiKey
-const run = args.approach === "client"
-  ? (batch: ReadonlyArray<Http.MatchRequest>) =>
-    Http.runClient(batch, args.concurrency, args.baseUrl, apiKey, args.maxRetries)
-  : (batch: ReadonlyArray<Http.MatchRequest>) => Http.runBareFetch(batch, args.concurrency, args.baseUrl, apiKey)
+const runners: Record<Http.HttpApproach, (batch: ReadonlyArray<Http.MatchRequest>) => Promise<Http.HttpRun>> = {
+  client: (batch) => Http.runClient(batch, args.concurrency, args.baseUrl, apiKey, args.maxRetries),
+  "effect-httpclient": (batch) => Http.runEffectHttpClient(batch, args.concurrency, args.baseUrl, apiKey),
+  "bare-fetch": (batch) => Http.runBareFetch(batch, args.concurrency, args.baseUrl, apiKey)
+}
+const run = runners[args.approach]
 
 const main = async () => {
   if (args.warmup > 0) await run(requests.slice(0, args.warmup))
