@@ -345,6 +345,9 @@ Every figure below belongs to that machine and Node version; on another machine 
 
 ${targetsTable(results.targets)}
 
+Where the time goes, from CPU profiles, and what was tried for the targets missed:
+[performance.md](performance.md).
+
 ## Overhead: N no-op async tasks
 
 Each task yields once to the event loop with a real \`setImmediate\`, counts itself and returns its index
