@@ -116,6 +116,23 @@ describe("the client's response validator", () => {
     expect(validatorOf(Schema.Struct({ maybe: Schema.Union(Schema.String, Schema.Undefined) }))({})).toBe(true)
   })
 
+  it("tells a missing key from one present as undefined only where decoding does", () => {
+    const schemas = [
+      Schema.Struct({ field: Schema.String }),
+      Schema.Struct({ field: Schema.optional(Schema.Number) }),
+      Schema.Struct({ field: Schema.optionalWith(Schema.Boolean, { exact: true }) }),
+      Schema.Struct({ field: Schema.Undefined })
+    ]
+    for (const schema of schemas) {
+      for (const input of [{}, { field: undefined }, { field: "x" }, { field: 1 }, { field: true }]) {
+        expect(validatorOf(schema)(input), `${String(schema.ast)} on ${JSON.stringify(input)}`)
+          .toBe(decodes(schema, input))
+      }
+    }
+    expect(validatorOf(schemas[2])({})).toBe(true)
+    expect(validatorOf(schemas[2])({ field: undefined })).toBe(false)
+  })
+
   it("checks every value of a record and every element of an array", () => {
     const isRecord = validatorOf(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Literal(1, 2)) }))
     expect(isRecord({ a: [1, 2], b: [] })).toBe(true)

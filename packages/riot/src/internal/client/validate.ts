@@ -76,15 +76,68 @@ const compileAll = (asts: ReadonlyArray<SchemaAST.AST>): ReadonlyArray<Validator
   return validators
 }
 
+/**
+ * How a struct checks one field: primitive kinds inline, anything else
+ * through its validator. Calling one validator per field from one call site
+ * is megamorphic, and most of a match's thousands of fields are primitives.
+ */
+const enum FieldKind {
+  String,
+  Number,
+  Boolean,
+  Other
+}
+
+const fieldKindOf = (ast: SchemaAST.AST): FieldKind => {
+  if (ast._tag === "Union") {
+    // An optional field's type is `X | undefined`; `undefined` never gets this far.
+    const defined = ast.types.filter((member) => member._tag !== "UndefinedKeyword")
+    return defined.length === 1 ? fieldKindOf(defined[0]) : FieldKind.Other
+  }
+  switch (ast._tag) {
+    case "StringKeyword":
+      return FieldKind.String
+    case "NumberKeyword":
+      return FieldKind.Number
+    case "BooleanKeyword":
+      return FieldKind.Boolean
+    default:
+      return FieldKind.Other
+  }
+}
+
+/**
+ * What a struct does with a field that reads as `undefined`, decided once per
+ * field, so that only an exact optional field asks whether the key is there.
+ */
+const enum WhenUndefined {
+  /** Missing or present as `undefined`, the field is fine. */
+  Accept,
+  /** Neither is fine. */
+  Reject,
+  /** An exact optional field: it may be missing, but not present as `undefined`. */
+  AcceptIfMissing
+}
+
 const compileTypeLiteral = (ast: SchemaAST.TypeLiteral): Validator | undefined => {
   const names: Array<PropertyKey> = []
-  const optional: Array<boolean> = []
+  const kinds: Array<FieldKind> = []
+  const whenUndefined: Array<WhenUndefined> = []
   const validators: Array<Validator> = []
   for (const property of ast.propertySignatures) {
     const validator = compile(property.type)
     if (validator === undefined) return undefined
+    // A missing required key is decoded as `undefined`, as effect/Schema does.
+    const undefinedIsFine = validator(undefined)
     names.push(property.name)
-    optional.push(property.isOptional)
+    kinds.push(fieldKindOf(property.type))
+    whenUndefined.push(
+      undefinedIsFine
+        ? WhenUndefined.Accept
+        : property.isOptional
+        ? WhenUndefined.AcceptIfMissing
+        : WhenUndefined.Reject
+    )
     validators.push(validator)
   }
   const indexValues: Array<Validator> = []
@@ -99,12 +152,25 @@ const compileTypeLiteral = (ast: SchemaAST.TypeLiteral): Validator | undefined =
     if (!isRecord(input)) return false
     for (let i = 0; i < names.length; i++) {
       const value = input[names[i]]
-      if (value === undefined && !hasOwn(input, names[i])) {
-        // A missing required key is decoded as `undefined`, as effect/Schema does.
-        if (optional[i] || validators[i](undefined)) continue
-        return false
+      if (value === undefined) {
+        const decision = whenUndefined[i]
+        if (decision === WhenUndefined.Reject) return false
+        if (decision === WhenUndefined.AcceptIfMissing && hasOwn(input, names[i])) return false
+        continue
       }
-      if (!validators[i](value)) return false
+      switch (kinds[i]) {
+        case FieldKind.String:
+          if (typeof value !== "string") return false
+          break
+        case FieldKind.Number:
+          if (typeof value !== "number") return false
+          break
+        case FieldKind.Boolean:
+          if (typeof value !== "boolean") return false
+          break
+        default:
+          if (!validators[i](value)) return false
+      }
     }
     if (indexValues.length > 0) {
       for (const key of Object.keys(input)) {
