@@ -532,7 +532,8 @@ describe("RiotClient", () => {
   })
 
   describe("tracing", () => {
-    it.effect("is one span per call by default, with its attempts and last status, and no trace headers", () => {
+    /** One call that fails with a 503 once, then succeeds: the spans it started and the requests it sent. */
+    const traceRetriedCall = (options: RiotClient.Options) => {
       const riot = fakeRiot((_, n) => n === 0 ? { status: 503 } : ok(matchBody))
       return Effect.gen(function*() {
         const { capturing, spans } = yield* capturingTracer
@@ -540,35 +541,35 @@ describe("RiotClient", () => {
           RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_1" }).pipe(Effect.withTracer(capturing))
         )
         assert.isTrue(Exit.isSuccess(exit))
+        return { spans, sent: riot.sent }
+      }).pipe(Effect.provide(layer(riot.client, options)))
+    }
+
+    it.effect("is one span per call by default, with its attempts and last status, and no trace headers", () =>
+      Effect.gen(function*() {
+        const { sent, spans } = yield* traceRetriedCall({})
         assert.deepStrictEqual(spans.map((span) => span.name), ["RiotClient.match-v5.getMatch"])
         const [span] = spans
         assert.strictEqual(span.attributes.get("riot.route"), "europe")
         assert.strictEqual(span.attributes.get("riot.attempts"), 2)
         assert.strictEqual(span.attributes.get("http.response.status_code"), 200)
         assert.strictEqual(span.status._tag, "Ended")
-        for (const sent of riot.sent) {
-          assert.notProperty(sent.headers, "traceparent")
-          assert.notProperty(sent.headers, "b3")
+        for (const request of sent) {
+          assert.notProperty(request.headers, "traceparent")
+          assert.notProperty(request.headers, "b3")
         }
-      }).pipe(Effect.provide(layer(riot.client)))
-    })
+      }))
 
-    it.effect("adds the HttpClient's span per attempt, under the call's span, with httpClientSpans", () => {
-      const riot = fakeRiot((_, n) => n === 0 ? { status: 503 } : ok(matchBody))
-      return Effect.gen(function*() {
-        const { capturing, spans } = yield* capturingTracer
-        const exit = yield* runToEnd(
-          RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_1" }).pipe(Effect.withTracer(capturing))
-        )
-        assert.isTrue(Exit.isSuccess(exit))
+    it.effect("adds the HttpClient's span per attempt, under the call's span, with httpClientSpans", () =>
+      Effect.gen(function*() {
+        const { sent, spans } = yield* traceRetriedCall({ httpClientSpans: true })
         const [call, ...attempts] = spans
         assert.strictEqual(call.name, "RiotClient.match-v5.getMatch")
         assert.deepStrictEqual(attempts.map((span) => span.name), ["http.client GET", "http.client GET"])
         for (const attempt of attempts) {
           assert.strictEqual(attempt.parent._tag === "Some" && attempt.parent.value.spanId, call.spanId)
         }
-        assert.property(riot.sent[0].headers, "traceparent")
-      }).pipe(Effect.provide(layer(riot.client, { httpClientSpans: true })))
-    })
+        assert.property(sent[0].headers, "traceparent")
+      }))
   })
 })
