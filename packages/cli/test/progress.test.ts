@@ -5,6 +5,7 @@ import { formatBar, formatLine, pace, quarterOf } from "../src/internal/progress
 
 const stats = (overrides: Partial<TaskGroup.Stats> = {}): TaskGroup.Stats => ({
   created: 20,
+  queued: 0,
   running: 8,
   waiting: 1,
   succeeded: 9,

@@ -84,6 +84,19 @@ export interface TaskGroupOptions {
   readonly collectResults?: boolean | undefined
   /** What a failing task does; `"collect"` by default. */
   readonly strategy?: FailureStrategy | undefined
+  /**
+   * How many created tasks may wait in the group for a permit. While there
+   * is room, `createTask` returns at once with the task queued; when the
+   * backlog is full it waits, and it is woken once the backlog has drained to
+   * half, so a producer loop suspends once per half a backlog rather than
+   * once per task. `0` gives Pulsefire's behaviour: `createTask` returns only
+   * once its task holds a permit.
+   *
+   * Defaults to `concurrency` when the group makes its own permits, and to
+   * `0` with a shared `semaphore`, where the group cannot know how many
+   * permits will come its way. Unbounded groups start every task at once.
+   */
+  readonly backlog?: number | undefined
 }
 
 /**
@@ -138,11 +151,13 @@ export interface TaskFailure<E> {
  * @category models
  */
 export interface Stats {
-  /** Tasks started so far. */
+  /** Tasks created so far: every index handed out. */
   readonly created: number
-  /** Tasks started and not yet ended. */
+  /** Created tasks waiting in the backlog for a permit; they have not started. */
+  readonly queued: number
+  /** Tasks started and not yet ended; never more than the permits. */
   readonly running: number
-  /** `createTask` calls suspended until a permit is free. */
+  /** `createTask` calls suspended until the group has room for their task. */
   readonly waiting: number
   readonly succeeded: number
   readonly failed: number

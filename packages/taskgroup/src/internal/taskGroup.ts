@@ -1,20 +1,29 @@
-import * as Cause from "effect/Cause"
+import type * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
-import type * as FiberRefs from "effect/FiberRefs"
 import { dual } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import { pipeArguments } from "effect/Pipeable"
 import * as Predicate from "effect/Predicate"
-import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as TaskGroup from "../TaskGroup.js"
 import * as runtime from "./runtime.js"
+
+/*
+ * How the group stays correct: every change of its state happens in one
+ * synchronous step, never split by a yield. A task's life begins in `start`
+ * (a permit is held, a fiber is forked and registered, all at once) and ends
+ * in `onTaskExit`, the observer of that fiber, which runs once the fiber and
+ * every fiber it forked are done. Effects appear only at the edges: a
+ * `createTask` that suspends for room, the pump that waits on a shared
+ * semaphore, and callers of `join`, the close and the streams.
+ */
 
 /** @internal */
 export const TypeId: TaskGroup.TypeId = Symbol.for("@volley/taskgroup/TaskGroup") as TaskGroup.TypeId
@@ -30,50 +39,67 @@ export class TaskGroupClosedError extends Data.TaggedError("TaskGroupClosedError
   }
 }
 
-type State = "open" | "failed" | "closing" | "closed"
-
-type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
+type AnyFiber = runtime.AnyFiber
 
 const notASuccess: unique symbol = Symbol.for("@volley/taskgroup/notASuccess")
 
-/**
- * The rest of a `forEach`'s items. Workers pull from it when no `createTask`
- * waits, so a list of items costs no suspension of its caller per task.
- */
-interface Source {
-  /** The next task, or `undefined` once the items are used up (which answers the caller). */
-  readonly next: () => TaskRecord<any, any> | undefined
-  readonly abort: (error: TaskGroup.TaskGroupClosedError) => void
+/** A `createTask` call suspended until the group has room for its task. */
+interface Producer {
+  readonly effect: Effect.Effect<any, any, any>
+  readonly forker: runtime.Forker
+  readonly resume: (outcome: Effect.Effect<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError>) => void
 }
 
 /**
- * A fiber that holds one permit and runs tasks one after another. Forking a
- * fiber per task is what makes a naive group several times slower than
- * `Effect.forEach`, which likewise reuses one fiber per unit of concurrency.
+ * What a stream reader has not read yet. A conflating feed keeps only the
+ * latest item (counters); the others keep every item (completions). Ending a
+ * feed lets its reader drain what is left before the stream ends.
  */
-interface Worker {
-  fiber: AnyFiber | undefined
-  /** The caller FiberRefs this worker runs tasks with, and its own refs made from them. */
-  sourceRefs: FiberRefs.FiberRefs | undefined
-  baseRefs: FiberRefs.FiberRefs | undefined
-  /** Its current task was interrupted alone: the fiber carries that interruption, so it runs nothing more. */
-  doomed: boolean
+class Feed<A> {
+  private items: Array<A> = []
+  private ended = false
+  private wake: (() => void) | undefined = undefined
+  constructor(private readonly conflate: boolean) {}
+
+  push(item: A): void {
+    if (this.conflate) this.items[0] = item
+    else this.items.push(item)
+    this.wake?.()
+  }
+
+  end(): void {
+    this.ended = true
+    this.wake?.()
+  }
+
+  readonly pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<never>> = Effect.async((resume) => {
+    const answer = () => {
+      this.wake = undefined
+      if (this.items.length > 0) {
+        const items = this.items
+        this.items = []
+        resume(Effect.succeed(Chunk.unsafeFromArray(items)))
+      } else {
+        resume(Effect.fail(Option.none()))
+      }
+    }
+    if (this.items.length > 0 || this.ended) return answer()
+    this.wake = answer
+    return Effect.sync(() => {
+      this.wake = undefined
+    })
+  })
 }
 
 class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
-  index = -1
   exit: Exit.Exit<A, E> | undefined = undefined
-  worker: Worker | undefined = undefined
-  /** Set once its worker has entered the task's effect. */
-  entered = false
-  interruptRequested = false
+  fiber: Fiber.RuntimeFiber<A, E> | undefined = undefined
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
-  /** While its `createTask` call waits for a permit: how to answer that call. */
-  answer: ((outcome: Effect.Effect<TaskGroup.Task<A, E>, TaskGroup.TaskGroupClosedError>) => void) | undefined =
-    undefined
   constructor(
+    readonly group: TaskGroupImpl<any, any>,
+    readonly index: number,
     public effect: Effect.Effect<A, E, any> | undefined,
-    readonly callerRefs: FiberRefs.FiberRefs
+    readonly forker: runtime.Forker
   ) {}
 
   get await(): Effect.Effect<Exit.Exit<A, E>> {
@@ -82,7 +108,8 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
       const observer = (exit: Exit.Exit<A, E>) => resume(Effect.succeed(exit))
       ;(this.observers ??= []).push(observer)
       return Effect.sync(() => {
-        this.observers?.splice(this.observers.indexOf(observer) >>> 0, 1)
+        const at = this.observers?.indexOf(observer) ?? -1
+        if (at >= 0) this.observers!.splice(at, 1)
       })
     })
   }
@@ -94,12 +121,9 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   }
   get interrupt(): Effect.Effect<void> {
     return Effect.withFiberRuntime((caller) => {
-      if (this.exit === undefined && !this.interruptRequested) {
-        this.interruptRequested = true
-        if (this.entered && this.worker?.fiber !== undefined) {
-          this.worker.doomed = true
-          this.worker.fiber.unsafeInterruptAsFork(caller.id())
-        }
+      if (this.exit === undefined) {
+        if (this.fiber !== undefined) runtime.interruptNow(this.fiber, caller.id())
+        else dropQueued(this.group, this, caller.id())
       }
       return Effect.asVoid(this.await)
     })
@@ -116,10 +140,10 @@ const Proto = {
   toJSON(this: TaskGroupImpl<unknown, unknown>) {
     return {
       _id: "TaskGroup",
-      state: this.state,
+      state: stateOf(this),
       strategy: this.strategy,
-      stats: snapshot(this),
-      fibers: this.workers.size
+      backlog: this.backlog,
+      stats: snapshot(this)
     }
   },
   [Inspectable.NodeInspectSymbol](this: TaskGroupImpl<unknown, unknown>) {
@@ -130,19 +154,32 @@ const Proto = {
   }
 }
 
-interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
-  state: State
+/** @internal */
+export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
+  /** `open` takes tasks; `closing` runs what it has until idle; `closed` is the end. */
+  phase: "open" | "closing" | "closed"
+  /** Set once, when the group interrupts everything it holds: a failure under `interrupt`, or an aborted scope. */
+  interrupting: boolean
   readonly strategy: TaskGroup.FailureStrategy
+  /** The group's own permits, when it made them itself; `undefined` with a shared semaphore or no bound. */
+  readonly capacity: number | undefined
+  free: number
   readonly semaphore: Effect.Semaphore | undefined
-  /** The group made its semaphore itself, so its workers may keep their permits between tasks. */
-  readonly ownsSemaphore: boolean
-  /** Tasks whose `createTask` calls wait for a permit, first come first served. */
-  readonly queue: Array<TaskRecord<any, any>>
-  /** With a shared semaphore: the fiber taking permits from it for the queue. */
+  /** How many admitted tasks may wait for a permit before `createTask` itself waits. */
+  readonly backlog: number
+  readonly lowWater: number
+  /** Admitted tasks waiting for a permit, in creation order. */
+  queued: Array<TaskRecord<any, any>>
+  /** `createTask` calls waiting for room, first come first served. */
+  readonly producers: Array<Producer>
+  /** Started tasks, in start order, which is creation order. */
+  readonly running: Set<TaskRecord<any, any>>
+  /** With a shared semaphore: the fiber taking permits for the queue, while one is needed. */
   pump: AnyFiber | undefined
+  pumpsAlive: number
+  readonly forker: runtime.Forker
+  lastForker: runtime.Forker | undefined
   readonly interruptAs: FiberId.FiberId
-  /** Worker fibers that have not exited yet. */
-  readonly workers: Set<AnyFiber>
   /**
    * When results are collected: each task's value at its index, or
    * `notASuccess` while it runs or if it did not succeed. Values rather than
@@ -151,26 +188,28 @@ interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   readonly values: Array<A | typeof notASuccess> | undefined
   /** When results are collected: the exits of tasks that ended other than in success. */
   readonly otherExits: Map<number, Exit.Exit<A, E>> | undefined
-  /** Callers of `forEach` whose remaining items the workers pull themselves. */
-  readonly sources: Array<Source>
   /** Failures in completion order; kept even without result collection. */
   readonly failureLog: Array<TaskGroup.TaskFailure<E>>
   /** Under the `interrupt` strategy, the causes that failed the group. */
   readonly groupFailures: Array<Cause.Cause<E>>
-  readonly idleListeners: Array<() => void>
-  readonly statsSubscribers: Set<Queue.Queue<TaskGroup.Stats>>
-  readonly completionSubscribers: Set<Queue.Queue<TaskGroup.TaskExit<A, E>>>
+  readonly joiners: Array<{ readonly upTo: number; readonly resume: () => void }>
+  closeWaiter: (() => void) | undefined
+  readonly statsFeeds: Set<Feed<TaskGroup.Stats>>
+  readonly completionFeeds: Set<Feed<TaskGroup.TaskExit<A, E>>>
   created: number
-  running: number
   succeeded: number
   failed: number
   interrupted: number
 }
 
+const stateOf = (group: TaskGroupImpl<any, any>): "open" | "failed" | "closing" | "closed" =>
+  group.phase === "closed" ? "closed" : group.groupFailures.length > 0 ? "failed" : group.phase
+
 const snapshot = (group: TaskGroupImpl<any, any>): TaskGroup.Stats => ({
   created: group.created,
-  running: group.running,
-  waiting: group.queue.length,
+  queued: group.queued.length,
+  running: group.running.size,
+  waiting: group.producers.length,
   succeeded: group.succeeded,
   failed: group.failed,
   interrupted: group.interrupted
@@ -181,86 +220,91 @@ const impl = <A, E>(self: TaskGroup.TaskGroup<A, E>) => self as TaskGroupImpl<A,
 /** @internal */
 export const isTaskGroup = (u: unknown): u is TaskGroup.TaskGroup<unknown, unknown> => Predicate.hasProperty(u, TypeId)
 
-const closedError = (group: TaskGroupImpl<any, any>) =>
-  new TaskGroupClosedError({ reason: group.state === "open" ? "closing" : group.state })
+const closedError = (group: TaskGroupImpl<any, any>) => {
+  const state = stateOf(group)
+  return new TaskGroupClosedError({ reason: state === "open" ? "closing" : state })
+}
+
+const takesTasks = (group: TaskGroupImpl<any, any>): boolean => group.phase === "open" && !group.interrupting
 
 const notifyStats = (group: TaskGroupImpl<any, any>): void => {
-  if (group.statsSubscribers.size === 0) return
+  if (group.statsFeeds.size === 0) return
   const stats = snapshot(group)
-  for (const queue of group.statsSubscribers) Queue.unsafeOffer(queue, stats)
+  for (const feed of group.statsFeeds) feed.push(stats)
 }
 
-const whenIdle = (group: TaskGroupImpl<any, any>): void => {
-  if (group.workers.size > 0 || group.idleListeners.length === 0) return
-  const listeners = group.idleListeners.splice(0)
-  for (const listener of listeners) listener()
+/** The lowest index of a task that has not ended, or `created` if none. */
+const lowestLive = (group: TaskGroupImpl<any, any>): number => {
+  if (group.running.size > 0) return group.running.values().next().value!.index
+  return group.queued.length > 0 ? group.queued[0].index : group.created
 }
 
-const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
-    if (group.workers.size === 0) return resume(Effect.void)
-    const listener = () => resume(Effect.void)
-    group.idleListeners.push(listener)
-    return Effect.sync(() => {
-      const at = group.idleListeners.indexOf(listener)
-      if (at >= 0) group.idleListeners.splice(at, 1)
-    })
-  })
-
-/** Stops the group taking tasks, and answers every waiting `createTask`. */
-const stopAccepting = (group: TaskGroupImpl<any, any>, state: "failed" | "closing"): void => {
-  group.state = state
-  const refused = Effect.fail(closedError(group))
-  for (const task of group.queue.splice(0)) answer(task, refused)
-  for (const source of group.sources.splice(0)) source.abort(closedError(group))
-  group.pump?.unsafeInterruptAsFork(group.interruptAs)
-  notifyStats(group)
-}
-
-const failGroup = <A, E>(group: TaskGroupImpl<A, E>, cause: Cause.Cause<E>, self: AnyFiber): void => {
-  group.groupFailures.push(cause)
-  if (group.state !== "open") return
-  stopAccepting(group, "failed")
-  for (const fiber of group.workers) {
-    if (fiber !== self) fiber.unsafeInterruptAsFork(group.interruptAs)
+/** Answers every `join` whose tasks have all ended, and the close once nothing is left. */
+const settle = (group: TaskGroupImpl<any, any>): void => {
+  if (group.joiners.length > 0) {
+    const lowest = lowestLive(group)
+    for (let i = group.joiners.length - 1; i >= 0; i--) {
+      const joiner = group.joiners[i]
+      if (joiner.upTo <= lowest) {
+        group.joiners.splice(i, 1)
+        joiner.resume()
+      }
+    }
+  }
+  if (group.closeWaiter !== undefined && isIdle(group)) {
+    const resume = group.closeWaiter
+    group.closeWaiter = undefined
+    resume()
   }
 }
 
-const answer = (
-  task: TaskRecord<any, any>,
-  outcome: Effect.Effect<TaskGroup.Task<any, any>, TaskGroup.TaskGroupClosedError>
-): void => {
-  const resume = task.answer!
-  task.answer = undefined
-  resume(outcome)
-}
+const isIdle = (group: TaskGroupImpl<any, any>): boolean =>
+  group.running.size === 0 && group.queued.length === 0 && group.pumpsAlive === 0
 
-/** Gives a task its index: it counts as created from the moment it has a permit and a worker. */
-const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, worker: Worker): void => {
-  task.index = group.created++
-  task.worker = worker
-  group.running++
+const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E, any>, forker: runtime.Forker) => {
+  const task = new TaskRecord<A, E>(group, group.created++, effect, forker)
   // a slot per task keeps the array dense while tasks end out of order
   group.values?.push(notASuccess)
-  notifyStats(group)
+  return task
 }
 
-const recordExit = <A, E>(
-  group: TaskGroupImpl<A, E>,
-  task: TaskRecord<A, E>,
-  exit: Exit.Exit<A, E>,
-  self: AnyFiber
-): Effect.Effect<void> => {
+const taskBody = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): Effect.Effect<any, any, any> =>
+  group.strategy === "collect"
+    ? Effect.tapErrorCause(task.effect!, (cause) =>
+      runtime.exitKind(Exit.failCause(cause)) === "failed"
+        ? Effect.annotateLogs(Effect.logWarning(`TaskGroup: task ${task.index} failed`, cause), "taskIndex", task.index)
+        : Effect.void)
+    : task.effect!
+
+/**
+ * A task's life begins: it holds a permit (or needs none), and its fiber is
+ * forked and registered in the same step, so that nothing can see the one
+ * without the other.
+ */
+const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): void => {
+  const fiber = task.forker.fork(taskBody(group, task))
+  task.effect = undefined
+  task.fiber = fiber
+  group.running.add(task)
+  fiber.addObserver((exit) => onTaskExit(group, task, exit))
+}
+
+/** A task's life ends: its fiber and every fiber it forked are done. */
+const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, exit: Exit.Exit<any, any>): void => {
+  group.running.delete(task)
+  record(group, task, exit)
+  passPermitOn(group)
+  notifyStats(group)
+  settle(group)
+}
+
+const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: Exit.Exit<A, E>): void => {
   const index = task.index
   task.exit = exit
-  task.worker = undefined
-  task.effect = undefined
-  group.running--
   if (group.values !== undefined) {
     if (Exit.isSuccess(exit)) group.values[index] = exit.value
     else group.otherExits!.set(index, exit)
   }
-  let afterwards: Effect.Effect<void> = Effect.void
   switch (runtime.exitKind(exit)) {
     case "succeeded":
       group.succeeded++
@@ -272,155 +316,169 @@ const recordExit = <A, E>(
       group.failed++
       const cause = (exit as Exit.Failure<A, E>).cause
       group.failureLog.push({ index, cause })
-      if (group.strategy === "interrupt") {
-        failGroup(group, cause, self)
-      } else {
-        afterwards = Effect.logWarning(`TaskGroup: task ${index} failed`, cause).pipe(
-          Effect.annotateLogs("taskIndex", index)
-        )
+      if (group.strategy === "interrupt" && group.phase !== "closed") {
+        group.groupFailures.push(cause)
+        interruptEverything(group)
       }
     }
   }
   if (task.observers !== undefined) { for (const observer of task.observers.splice(0)) observer(exit) }
-  if (group.completionSubscribers.size > 0) {
+  if (group.completionFeeds.size > 0) {
     const completion: TaskGroup.TaskExit<A, E> = { index, exit }
-    for (const queue of group.completionSubscribers) Queue.unsafeOffer(queue, completion)
+    for (const feed of group.completionFeeds) feed.push(completion)
   }
+}
+
+/** An admitted task that never started is interrupted where it waits, and never runs. */
+const dropQueued = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, as: FiberId.FiberId): void => {
+  const at = group.queued.indexOf(task)
+  if (at < 0) return
+  group.queued.splice(at, 1)
+  task.effect = undefined
+  record(group, task, Exit.interrupt(as))
+  admitProducers(group)
   notifyStats(group)
-  return afterwards
+  settle(group)
 }
 
-/** Gives the worker the FiberRefs of the task's caller, as if the task were forked there. */
-const adoptCallerRefs = (worker: Worker, task: TaskRecord<any, any>, self: AnyFiber): void => {
-  if (task.callerRefs === worker.sourceRefs) {
-    if (worker.baseRefs === undefined) worker.baseRefs = runtime.fiberRefsOf(self)
-    else runtime.restoreFiberRefs(self, worker.baseRefs)
-  } else {
-    runtime.adoptFiberRefs(self, task.callerRefs)
-    worker.sourceRefs = task.callerRefs
-    worker.baseRefs = runtime.fiberRefsOf(self)
+/**
+ * Refills the queue from waiting `createTask` calls once it has drained to
+ * its low-water mark, so that a producer is woken once per half a backlog,
+ * not once per task.
+ */
+const admitProducers = (group: TaskGroupImpl<any, any>): void => {
+  if (group.producers.length === 0 || group.queued.length > group.lowWater || !takesTasks(group)) return
+  while (group.producers.length > 0 && group.queued.length < group.backlog) {
+    const producer = group.producers.shift()!
+    const task = admit(group, producer.effect, producer.forker)
+    group.queued.push(task)
+    producer.resume(Effect.succeed(task))
   }
 }
 
 /**
- * The next task that may take over a permit this group holds: a waiting
- * `createTask` first, then the next item of a `forEach`. Only a group that
- * owns its semaphore keeps permits from task to task.
+ * The next task that a freed permit should go to: the oldest queued task,
+ * else a waiting `createTask` call (whose task is admitted and started at
+ * once, as with a backlog of 0).
  */
-const takeNextWaiting = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | undefined => {
-  if (group.state !== "open" || !group.ownsSemaphore) return undefined
-  const waiting = group.queue.shift()
-  if (waiting !== undefined) return waiting
-  while (group.sources.length > 0) {
-    const task = group.sources[0].next()
-    if (task !== undefined) return task
+const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | undefined => {
+  if (group.interrupting) return undefined
+  const queued = group.queued.shift()
+  if (queued !== undefined) return queued
+  if (group.phase !== "open") return undefined
+  const producer = group.producers.shift()
+  if (producer === undefined) return undefined
+  const task = admit(group, producer.effect, producer.forker)
+  producer.resume(Effect.succeed(task))
+  return task
+}
+
+/**
+ * A task ended and its permit is free: a group with its own permits hands it
+ * straight to the next task; a shared semaphore gets it back, so that other
+ * groups on it are served in turn, and the pump asks again if we need one.
+ */
+const passPermitOn = (group: TaskGroupImpl<any, any>): void => {
+  if (group.capacity !== undefined) {
+    const next = nextToStart(group)
+    if (next === undefined) group.free++
+    else start(group, next)
+    admitProducers(group)
+  } else if (group.semaphore !== undefined) {
+    group.forker.runSync(group.semaphore.release(1))
+    ensurePump(group)
   }
-  return undefined
-}
-
-/** Starts `task` on the worker, and answers its `createTask` call if one waits. */
-const startOn = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, worker: Worker): void => {
-  start(group, task, worker)
-  if (task.answer !== undefined) answer(task, Effect.succeed(task))
 }
 
 /**
- * Runs tasks until none is left for this worker. A worker starts
- * uninterruptible, as it was forked (see `forkWorker`); only the tasks
- * themselves run interruptibly. The step and its handlers are made once per
- * worker, not once per task.
+ * With a shared semaphore, one fiber per group takes permits on behalf of
+ * the queue and the waiting callers, and stops when neither needs one. It
+ * decides to stop in the same step as it checks, so that a `createTask`
+ * arriving after that starts a new pump rather than relying on this one.
  */
-const runWorker = (group: TaskGroupImpl<any, any>, worker: Worker, first: TaskRecord<any, any>): Effect.Effect<void> =>
-  Effect.withFiberRuntime<void>((self) => {
-    let current = first
-    const afterTask = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> => {
-      const logged = recordExit(group, current, exit, self)
-      const next = worker.doomed ? undefined : takeNextWaiting(group)
-      if (next === undefined) return logged
-      startOn(group, next, worker)
-      current = next
-      return logged === Effect.void ? step : Effect.zipRight(logged, step)
-    }
-    const handlers = {
-      onFailure: (cause: Cause.Cause<unknown>) => afterTask(Exit.failCause(cause)),
-      onSuccess: (value: unknown) => afterTask(Exit.succeed(value))
-    }
-    const step: Effect.Effect<void> = Effect.suspend(() => {
-      adoptCallerRefs(worker, current, self)
-      if (current.interruptRequested) return afterTask(Exit.interrupt(self.id()))
-      current.entered = true
-      return Effect.matchCauseEffect(Effect.interruptible(current.effect as Effect.Effect<unknown, unknown>), handlers)
-    })
-    return Effect.ensuring(step, Effect.suspend(() => retireWorker(group)))
-  })
-
-/**
- * Forks a worker for `first`, which takes over a permit already held (or
- * needs none, in an unbounded group). A worker is forked while its forker is
- * uninterruptible, which it inherits, so an interruption that arrives before
- * its first step is held back until the task's own interruptible region, and
- * its bookkeeping always runs.
- */
-const forkWorker = (
-  group: TaskGroupImpl<any, any>,
-  first: TaskRecord<any, any>,
-  sourceRefs: FiberRefs.FiberRefs | undefined
-): Effect.Effect<void> => {
-  const worker: Worker = { fiber: undefined, sourceRefs, baseRefs: undefined, doomed: false }
-  startOn(group, first, worker)
-  return Effect.map(runtime.forkDetached(runWorker(group, worker, first)), (fiber) => {
-    worker.fiber = fiber
-    if (runtime.isDone(fiber)) return
-    group.workers.add(fiber)
-    fiber.addObserver(() => {
-      group.workers.delete(fiber)
-      whenIdle(group)
-    })
-  })
-}
-
-/**
- * A worker leaves: its permit goes to a fresh worker when a waiting
- * `createTask` or a `forEach` item of ours can take it (a doomed worker can
- * run no more tasks), else back to the semaphore, so that other groups
- * sharing it are served in turn.
- */
-const retireWorker = (group: TaskGroupImpl<any, any>): Effect.Effect<void> => {
-  const semaphore = group.semaphore
-  if (semaphore === undefined) return Effect.void
-  const next = takeNextWaiting(group)
-  return next === undefined ? Effect.asVoid(semaphore.release(1)) : forkWorker(group, next, undefined)
-}
-
-/**
- * With a shared semaphore, one fiber per group takes permits on behalf of the
- * group's waiting callers, so that each wait costs a callback rather than a
- * fiber racing the group's shutdown. It stops when no one waits.
- */
-const pumpPermits = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore): Effect.Effect<void> =>
-  Effect.suspend(() => {
-    const loop: Effect.Effect<void> = Effect.flatMap(Effect.interruptible(semaphore.take(1)), () => {
-      const waiting = group.queue.shift()
-      if (waiting === undefined) return Effect.asVoid(semaphore.release(1))
-      return Effect.zipRight(
-        forkWorker(group, waiting, undefined),
-        group.queue.length > 0 ? loop : Effect.void
-      )
-    })
-    return Effect.ensuring(
-      loop,
-      Effect.sync(() => {
+const ensurePump = (group: TaskGroupImpl<any, any>): void => {
+  if (group.pump !== undefined || group.interrupting) return
+  if (group.queued.length === 0 && (group.producers.length === 0 || group.phase !== "open")) return
+  const semaphore = group.semaphore!
+  const loop: Effect.Effect<void> = Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(restore(semaphore.take(1)), () => {
+      const next = nextToStart(group)
+      if (next === undefined) {
         group.pump = undefined
-      })
-    )
+        return semaphore.release(1)
+      }
+      start(group, next)
+      admitProducers(group)
+      notifyStats(group)
+      if (group.interrupting || (group.queued.length === 0 && group.producers.length === 0)) {
+        group.pump = undefined
+        return Effect.void
+      }
+      return loop
+    })
+  )
+  const pump = group.forker.fork(loop)
+  group.pump = pump
+  group.pumpsAlive++
+  pump.addObserver(() => {
+    if (group.pump === pump) group.pump = undefined
+    group.pumpsAlive--
+    settle(group)
+  })
+}
+
+const refuseProducers = (group: TaskGroupImpl<any, any>): void => {
+  if (group.producers.length === 0) return
+  const refused = Effect.fail(closedError(group))
+  for (const producer of group.producers.splice(0)) producer.resume(refused)
+}
+
+/**
+ * The group stops everything it holds: waiting callers are refused, queued
+ * tasks are interrupted where they wait, and running tasks and the pump are
+ * interrupted, all in this one step.
+ */
+const interruptEverything = (group: TaskGroupImpl<any, any>): void => {
+  if (group.interrupting) return
+  group.interrupting = true
+  refuseProducers(group)
+  const queued = group.queued
+  group.queued = []
+  for (const task of queued) {
+    task.effect = undefined
+    record(group, task, Exit.interrupt(group.interruptAs))
+  }
+  for (const task of group.running) runtime.interruptNow(task.fiber!, group.interruptAs)
+  if (group.pump !== undefined) runtime.interruptNow(group.pump, group.interruptAs)
+  notifyStats(group)
+}
+
+const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (isIdle(group)) return resume(Effect.void)
+    group.closeWaiter = () => resume(Effect.void)
   })
 
-const startPump = (group: TaskGroupImpl<any, any>, semaphore: Effect.Semaphore): Effect.Effect<void> =>
-  group.ownsSemaphore || group.pump !== undefined
-    ? Effect.void
-    : Effect.map(runtime.forkDetached(pumpPermits(group, semaphore)), (fiber) => {
-      if (!runtime.isDone(fiber)) group.pump = fiber as AnyFiber
+const close = (group: TaskGroupImpl<any, any>, scopeExit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    if (group.phase === "open") {
+      group.phase = "closing"
+      refuseProducers(group)
+      notifyStats(group)
+    }
+    if (Exit.isFailure(scopeExit)) interruptEverything(group)
+    return Effect.map(awaitIdle(group), () => {
+      group.phase = "closed"
+      const final = snapshot(group)
+      for (const feed of group.statsFeeds) {
+        feed.push(final)
+        feed.end()
+      }
+      for (const feed of group.completionFeeds) feed.end()
+      group.statsFeeds.clear()
+      group.completionFeeds.clear()
     })
+  })
 
 /** @internal */
 export const make = <A = unknown, E = never>(
@@ -428,47 +486,45 @@ export const make = <A = unknown, E = never>(
 ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.withFiberRuntime<TaskGroupImpl<A, E>>((fiber) => {
-      const semaphore = options.semaphore ??
-        (options.concurrency === undefined || options.concurrency === "unbounded"
-          ? undefined
-          : Effect.unsafeMakeSemaphore(options.concurrency))
+      const capacity = options.semaphore !== undefined || options.concurrency === undefined ||
+          options.concurrency === "unbounded"
+        ? undefined
+        : Math.max(1, Math.floor(options.concurrency))
+      const backlog = Math.max(0, Math.floor(options.backlog ?? capacity ?? 0))
       const group: TaskGroupImpl<A, E> = Object.create(Proto)
       Object.assign(group, {
-        state: "open",
+        phase: "open",
+        interrupting: false,
         strategy: options.strategy ?? "collect",
-        semaphore,
-        ownsSemaphore: options.semaphore === undefined,
-        queue: [],
+        capacity,
+        free: capacity ?? 0,
+        semaphore: options.semaphore,
+        backlog,
+        lowWater: Math.floor(backlog / 2),
+        queued: [],
+        producers: [],
+        running: new Set(),
         pump: undefined,
+        pumpsAlive: 0,
+        forker: runtime.forkerOf(fiber, undefined),
+        lastForker: undefined,
         interruptAs: fiber.id(),
-        workers: new Set(),
         values: options.collectResults === false ? undefined : [],
         otherExits: options.collectResults === false ? undefined : new Map(),
-        sources: [],
         failureLog: [],
         groupFailures: [],
-        idleListeners: [],
-        statsSubscribers: new Set(),
-        completionSubscribers: new Set(),
+        joiners: [],
+        closeWaiter: undefined,
+        statsFeeds: new Set(),
+        completionFeeds: new Set(),
         created: 0,
-        running: 0,
         succeeded: 0,
         failed: 0,
         interrupted: 0
       })
       return Effect.succeed(group)
     }),
-    (group, scopeExit) =>
-      Effect.suspend(() => {
-        if (group.state === "open") stopAccepting(group, "closing")
-        if (Exit.isFailure(scopeExit)) runtime.interruptAllNow(group.workers, group.interruptAs)
-        return Effect.map(awaitIdle(group), () => {
-          group.state = "closed"
-          for (const queue of group.statsSubscribers) Queue.unsafeOffer(queue, snapshot(group))
-          for (const queue of group.statsSubscribers) Effect.runFork(Queue.shutdown(queue))
-          for (const queue of group.completionSubscribers) Effect.runFork(Queue.shutdown(queue))
-        })
-      })
+    close
   )
 
 /** @internal */
@@ -486,45 +542,90 @@ export const createTask = dual<
 ) =>
   Effect.withFiberRuntime<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
     const group = impl(self)
-    if (group.state !== "open") return Effect.fail(closedError(group))
-    const task = new TaskRecord<XA, XE>(effect, runtime.fiberRefsOf(caller))
-    const semaphore = group.semaphore
-    if (semaphore === undefined) return Effect.as(forkWorker(group, task, task.callerRefs), task)
-    if (group.queue.length === 0 && (runtime.freePermits(semaphore) ?? 0) > 0) {
-      // the permit and the fork must not be parted by an interruption
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(restore(semaphore.take(1)), () => {
-          if (group.state !== "open") return Effect.zipRight(semaphore.release(1), Effect.fail(closedError(group)))
-          return Effect.as(forkWorker(group, task, task.callerRefs), task)
-        })
-      )
-    }
-    // Waiting needs no protection: whoever answers has already started the task on a permit of its own.
-    const wait = Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
-      task.answer = resume
-      group.queue.push(task)
+    const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
+    const now = admitNow<XA, XE>(group, effect, forker)
+    if (now !== undefined) return now
+    // The register function decides again: the group may have changed in the ops since.
+    return Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
+      const again = admitNow<XA, XE>(group, effect, forker)
+      if (again !== undefined) return resume(again)
+      const producer: Producer = { effect, forker, resume }
+      group.producers.push(producer)
+      if (group.semaphore !== undefined) ensurePump(group)
       notifyStats(group)
       return Effect.sync(() => {
-        const at = group.queue.indexOf(task)
-        if (at >= 0) group.queue.splice(at, 1)
+        const at = group.producers.indexOf(producer)
+        if (at < 0) return
+        group.producers.splice(at, 1)
         notifyStats(group)
       })
     })
-    return group.ownsSemaphore ? wait : Effect.zipRight(startPump(group, semaphore), wait)
   }))
+
+/**
+ * What `createTask` can do without waiting, decided and done in one step:
+ * refuse, start the task on a free permit, or queue it in the backlog.
+ * `undefined` means it must wait for room.
+ */
+const admitNow = <A, E>(
+  group: TaskGroupImpl<any, any>,
+  effect: Effect.Effect<A, E, any>,
+  forker: runtime.Forker
+): Effect.Effect<TaskRecord<A, E>, TaskGroup.TaskGroupClosedError> | undefined => {
+  if (!takesTasks(group)) return Effect.fail(closedError(group))
+  if (group.producers.length > 0) return undefined
+  if (group.capacity === undefined && group.semaphore === undefined) {
+    const task = admit<A, E>(group, effect, forker)
+    start(group, task)
+    notifyStats(group)
+    return Effect.succeed(task)
+  }
+  if (
+    group.queued.length === 0 &&
+    (group.semaphore === undefined ? group.free > 0 : runtime.tryTakePermit(forker, group.semaphore))
+  ) {
+    if (group.semaphore === undefined) group.free--
+    const task = admit<A, E>(group, effect, forker)
+    start(group, task)
+    notifyStats(group)
+    return Effect.succeed(task)
+  }
+  if (group.queued.length < group.backlog) {
+    const task = admit<A, E>(group, effect, forker)
+    group.queued.push(task)
+    if (group.semaphore !== undefined) ensurePump(group)
+    notifyStats(group)
+    return Effect.succeed(task)
+  }
+  return undefined
+}
 
 /** @internal */
 export const join = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<void, E> =>
   Effect.suspend(() => {
     const group = impl(self)
-    return Effect.flatMap(
-      awaitIdle(group),
-      () => {
-        const [first, ...rest] = group.groupFailures
-        return first === undefined ? Effect.void : Effect.failCause(runtime.combineCauses([first, ...rest]))
-      }
+    const upTo = group.created
+    const failIfFailed = Effect.suspend(() => {
+      const [first, ...rest] = group.groupFailures
+      return first === undefined ? Effect.void : Effect.failCause(runtime.combineCauses([first, ...rest]))
+    })
+    return Effect.zipRight(
+      Effect.async<void>((resume) => {
+        // checked here, in the same step as the registration, so that no task can end in between
+        if (lowestLive(group) >= upTo) return resume(Effect.void)
+        const joiner = { upTo, resume: () => resume(Effect.void) }
+        group.joiners.push(joiner)
+        return Effect.sync(() => {
+          const at = group.joiners.indexOf(joiner)
+          if (at >= 0) group.joiners.splice(at, 1)
+        })
+      }),
+      failIfFailed
     )
   })
+
+/** @internal */
+export const unsafeStats = (self: TaskGroup.TaskGroup<any, any>): TaskGroup.Stats => snapshot(impl(self))
 
 /** @internal */
 export const stats = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Stats> =>
@@ -544,41 +645,48 @@ export const failures = <A, E>(
 ): Effect.Effect<ReadonlyArray<TaskGroup.TaskFailure<E>>> =>
   Effect.sync(() => impl(self).failureLog.slice().sort((a, b) => a.index - b.index))
 
-const subscribe = <A>(
-  subscribers: Set<Queue.Queue<A>>,
-  makeQueue: Effect.Effect<Queue.Queue<A>>,
-  initial: () => ReadonlyArray<A>,
-  closed: () => boolean
-): Stream.Stream<A> =>
+const feedStream = <A>(feeds: Set<Feed<A>>, subscribe: (feed: Feed<A>) => void): Stream.Stream<A> =>
   Stream.unwrapScoped(
     Effect.map(
       Effect.acquireRelease(
-        Effect.tap(makeQueue, (queue) => {
-          for (const item of initial()) Queue.unsafeOffer(queue, item)
-          if (closed()) return Queue.shutdown(queue)
-          subscribers.add(queue)
+        Effect.sync(() => {
+          const feed = new Feed<A>(false)
+          subscribe(feed)
+          return feed
         }),
-        (queue) => Effect.sync(() => subscribers.delete(queue))
+        (feed) => Effect.sync(() => feeds.delete(feed))
       ),
-      (queue) => Stream.fromQueue(queue)
+      (feed) => Stream.repeatEffectChunkOption(feed.pull)
     )
   )
 
 /** @internal */
 export const changes = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Stream<TaskGroup.Stats> => {
   const group = impl(self)
-  return subscribe(
-    group.statsSubscribers,
-    Queue.sliding<TaskGroup.Stats>(1),
-    () => [snapshot(group)],
-    () => group.state === "closed"
+  return Stream.unwrapScoped(
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => {
+          const feed = new Feed<TaskGroup.Stats>(true)
+          feed.push(snapshot(group))
+          if (group.phase === "closed") feed.end()
+          else group.statsFeeds.add(feed)
+          return feed
+        }),
+        (feed) => Effect.sync(() => group.statsFeeds.delete(feed))
+      ),
+      (feed) => Stream.repeatEffectChunkOption(feed.pull)
+    )
   )
 }
 
 /** @internal */
 export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Stream<TaskGroup.TaskExit<A, E>> => {
   const group = impl(self)
-  return subscribe(group.completionSubscribers, Queue.unbounded(), () => [], () => group.state === "closed")
+  return feedStream(group.completionFeeds, (feed) => {
+    if (group.phase === "closed") feed.end()
+    else group.completionFeeds.add(feed)
+  })
 }
 
 const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
@@ -620,8 +728,8 @@ export const run = <A, E, X, E2, R>(
         E | Exclude<E2, TaskGroup.TaskGroupClosedError>
       > => {
         // A body stopped by the group's own failure reports that failure, as join does.
-        const stoppedByGroup = Exit.isFailure(bodyExit) && impl(group).state === "failed" &&
-          Cause.failures(bodyExit.cause).pipe((errors) => [...errors].every(isClosedError))
+        const stoppedByGroup = Exit.isFailure(bodyExit) && impl(group).groupFailures.length > 0 &&
+          runtime.failuresOf(bodyExit.cause).every(isClosedError)
         if (Exit.isFailure(bodyExit) && !stoppedByGroup) {
           return Effect.failCause(bodyExit.cause as Cause.Cause<Exclude<E2, TaskGroup.TaskGroupClosedError>>)
         }
@@ -630,62 +738,27 @@ export const run = <A, E, X, E2, R>(
   )
 
 /**
- * Starts tasks for `items` while permits are free, then leaves the rest to
- * the workers, which pull the next item as they finish one: the caller waits
- * once for the whole list, not once per item. A shared semaphore is served
- * task by task, as `createTask` does, so that other groups get their turn.
+ * Creates a task per item, one after another, as `createTask` would in a
+ * loop. The iterator is advanced inside the effect, so an iterator that
+ * throws makes `forEach` die with that defect, and the group interrupts what
+ * it started, as `Effect.forEach` does.
  */
 const feed = <I, A, E, R>(
   self: TaskGroup.TaskGroup<A, E>,
   items: Iterable<I>,
   f: (item: I, index: number) => Effect.Effect<A, E, R>
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.withFiberRuntime<void, TaskGroup.TaskGroupClosedError, R>((caller) => {
-      const group = impl(self)
-      const semaphore = group.semaphore
-      if (semaphore === undefined || !group.ownsSemaphore) {
-        return restore(Effect.forEach(items, (item, i) => createTask(self, Effect.suspend(() => f(item, i))), {
-          discard: true
-        }))
-      }
-      const iterator = items[Symbol.iterator]()
-      let itemIndex = 0
-      const callerRefs = runtime.fiberRefsOf(caller)
-      const taskFor = (item: I) => {
-        const i = itemIndex++
-        return new TaskRecord<A, E>(Effect.suspend(() => f(item, i)), callerRefs)
-      }
-      const startWhilePermitsAreFree: Effect.Effect<void, TaskGroup.TaskGroupClosedError> = Effect.suspend(() => {
-        if (group.state !== "open") return Effect.fail(closedError(group))
-        if (group.queue.length > 0 || (runtime.freePermits(semaphore) ?? 0) === 0) return handOver
-        const item = iterator.next()
-        if (item.done === true) return Effect.void
-        return Effect.zipRight(
-          semaphore.take(1),
-          Effect.zipRight(forkWorker(group, taskFor(item.value), callerRefs), startWhilePermitsAreFree)
-        )
-      })
-      const handOver = restore(Effect.async<void, TaskGroup.TaskGroupClosedError>((resume) => {
-        const source: Source = {
-          next: () => {
-            const item = iterator.next()
-            if (item.done !== true) return taskFor(item.value)
-            group.sources.splice(group.sources.indexOf(source) >>> 0, 1)
-            resume(Effect.void)
-            return undefined
-          },
-          abort: (error) => resume(Effect.fail(error))
-        }
-        group.sources.push(source)
-        return Effect.sync(() => {
-          const at = group.sources.indexOf(source)
-          if (at >= 0) group.sources.splice(at, 1)
-        })
-      }))
-      return startWhilePermitsAreFree
+  Effect.suspend(() => {
+    const iterator = items[Symbol.iterator]()
+    let index = 0
+    const next: Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> = Effect.suspend(() => {
+      const item = iterator.next()
+      if (item.done === true) return Effect.void
+      const i = index++
+      return Effect.flatMap(createTask(self, Effect.suspend(() => f(item.value, i))), () => next)
     })
-  )
+    return next
+  })
 
 /** @internal */
 export const forEach = dual<
@@ -699,3 +772,24 @@ export const forEach = dual<
     options?: TaskGroup.TaskGroupOptions
   ) => Effect.Effect<TaskGroup.Summary<A, E>, E, R>
 >((args) => Predicate.isIterable(args[0]), (items, f, options) => run((group) => feed(group, items, f), options))
+
+/**
+ * What the interleaving explorer checks after each run: the group's permits,
+ * queue, waiting callers and pump, which no public getter shows.
+ *
+ * @internal
+ */
+export const debugState = (self: TaskGroup.TaskGroup<any, any>) => {
+  const group = impl(self)
+  return {
+    phase: group.phase,
+    capacity: group.capacity,
+    free: group.free,
+    queued: group.queued.length,
+    producers: group.producers.length,
+    running: group.running.size,
+    pumpsAlive: group.pumpsAlive,
+    joiners: group.joiners.length,
+    subscribers: group.statsFeeds.size + group.completionFeeds.size
+  }
+}
