@@ -268,21 +268,13 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
   return task
 }
 
-const taskBody = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): Effect.Effect<any, any, any> =>
-  group.strategy === "collect"
-    ? Effect.tapErrorCause(task.effect!, (cause) =>
-      runtime.exitKind(Exit.failCause(cause)) === "failed"
-        ? Effect.annotateLogs(Effect.logWarning(`TaskGroup: task ${task.index} failed`, cause), "taskIndex", task.index)
-        : Effect.void)
-    : task.effect!
-
 /**
  * A task's life begins: it holds a permit (or needs none), and its fiber is
  * forked and registered in the same step, so that nothing can see the one
  * without the other.
  */
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): void => {
-  const fiber = task.forker.fork(taskBody(group, task))
+  const fiber = task.forker.fork(task.effect!)
   task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
@@ -316,7 +308,12 @@ const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: 
       group.failed++
       const cause = (exit as Exit.Failure<A, E>).cause
       group.failureLog.push({ index, cause })
-      if (group.strategy === "interrupt" && group.phase !== "closed") {
+      if (group.strategy === "collect") {
+        // logged as if by the task itself: with its caller's logger and annotations
+        task.forker.fork(
+          Effect.annotateLogs(Effect.logWarning(`TaskGroup: task ${index} failed`, cause), "taskIndex", index)
+        )
+      } else if (group.phase !== "closed") {
         group.groupFailures.push(cause)
         interruptEverything(group)
       }
@@ -748,16 +745,12 @@ const feed = <I, A, E, R>(
   items: Iterable<I>,
   f: (item: I, index: number) => Effect.Effect<A, E, R>
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
-  Effect.suspend(() => {
-    const iterator = items[Symbol.iterator]()
+  Effect.gen(function*() {
     let index = 0
-    const next: Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> = Effect.suspend(() => {
-      const item = iterator.next()
-      if (item.done === true) return Effect.void
+    for (const item of items) {
       const i = index++
-      return Effect.flatMap(createTask(self, Effect.suspend(() => f(item.value, i))), () => next)
-    })
-    return next
+      yield* createTask(self, Effect.suspend(() => f(item, i)))
+    }
   })
 
 /** @internal */
