@@ -3,9 +3,10 @@
  * that bounds their lifetime and an `Effect.Semaphore` that bounds how many
  * run at once.
  *
- * `createTask` waits for a permit before it starts a task, so a plain loop
- * that spawns a million tasks holds only as many in memory as there are
- * permits.
+ * `createTask` starts a task when a permit is free, queues it in a bounded
+ * backlog when none is, and waits when the backlog is full, so a plain loop
+ * that spawns a million tasks holds only `concurrency + backlog` of them in
+ * memory.
  * Every task's outcome is recorded against the index it was created with, and
  * what a failure does is the group's failure strategy: `collect` records it
  * and carries on, `interrupt` stops every sibling and fails the group.
@@ -100,11 +101,11 @@ export interface TaskGroupOptions {
 }
 
 /**
- * A handle to a task, the group's equivalent of a fiber: the index it was
- * created with, and ways to wait for it or stop it. Tasks run on fibers that
- * the group reuses from task to task (as `Effect.forEach` does), so a task is
- * not a fiber of its own; it still runs with the services, annotations and
- * span of the fiber that called `createTask`.
+ * A handle to a task: the index it was created with, and ways to wait for it
+ * or stop it. Each task runs on a fiber of its own, forked as if by the fiber
+ * that called `createTask` (its services, annotations and span), but owned by
+ * the group and always interruptible by it. Fibers the task forks are its
+ * children, interrupted when it ends.
  *
  * @since 0.1.0
  * @category models
@@ -117,7 +118,7 @@ export interface Task<A, E> {
   readonly join: Effect.Effect<A, E>
   /** The task's `Exit` if it has ended. */
   readonly poll: Effect.Effect<Option.Option<Exit.Exit<A, E>>>
-  /** Interrupts this task alone, and waits for it to end. */
+  /** Interrupts this task alone, and waits for it to end; a task still queued never runs. */
   readonly interrupt: Effect.Effect<void>
 }
 
@@ -209,9 +210,10 @@ export const isTaskGroup: (u: unknown) => u is TaskGroup<unknown, unknown> = int
 /**
  * Makes a group that lives as long as the current `Scope`.
  *
- * When the scope closes normally, it waits for every task. When it closes
- * with a failure or an interruption, it interrupts every task (all at once)
- * and waits for them. No task outlives its group.
+ * When the scope closes normally, it waits for every task, queued ones
+ * included. When it closes with a failure or an interruption, it interrupts
+ * every task (all at once, queued ones where they wait) and waits for them.
+ * No task outlives its group.
  *
  * @example
  * ```ts
@@ -238,9 +240,15 @@ export const make: <A = unknown, E = never>(
 ) => Effect.Effect<TaskGroup<A, E>, never, Scope.Scope> = internal.make
 
 /**
- * Waits for a permit, then starts `effect` as a task owned by the group and
- * returns its handle. Fails with `TaskGroupClosedError`, taking no permit,
- * when the group no longer takes tasks — including while it waits.
+ * Creates a task owned by the group for `effect` and returns its handle. The
+ * task starts at once when a permit is free; otherwise it is queued in the
+ * group's backlog, and it starts, in creation order, when a permit frees up.
+ * When the backlog is full, `createTask` waits for room (with `backlog: 0`,
+ * until the task holds a permit). Fails with `TaskGroupClosedError`, creating
+ * nothing, when the group no longer takes tasks — including while it waits.
+ * If the call is interrupted while it waits, no task is created, unless room
+ * came in that same instant (as with a bounded `Queue.offer`): the task then
+ * counts as created, runs, and its outcome is recorded like any other.
  *
  * @example
  * ```ts
@@ -270,9 +278,11 @@ export const createTask: {
 } = internal.createTask
 
 /**
- * Waits until every task started so far has ended. Under the `interrupt`
- * strategy it then fails with the causes of the tasks that failed the group.
- * The group stays open: more tasks may follow, and `join` may be called again.
+ * Waits until every task created before the call has ended, queued ones
+ * included; tasks created afterwards do not hold it up, so a busy producer
+ * cannot starve it. Under the `interrupt` strategy it then fails with the
+ * causes of the tasks that failed the group. The group stays open: more tasks
+ * may follow, and `join` may be called again.
  *
  * @example
  * ```ts
@@ -398,7 +408,8 @@ export const stats: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<Stats> = inte
 /**
  * The counters as a stream for progress displays: the current value first,
  * then the latest value after each change (a slow reader skips values, never
- * lags). It ends when the group closes.
+ * lags). It ends when the group closes, always on the final counters; on a
+ * closed group it emits them once and ends.
  *
  * @example
  * ```ts
@@ -423,8 +434,9 @@ export const stats: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<Stats> = inte
 export const changes: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<Stats> = internal.changes
 
 /**
- * Task outcomes in completion order, from the moment the stream is run until
- * the group closes.
+ * Task outcomes in completion order: every task that ends after the stream
+ * starts running, until the group closes. A slow reader still gets all of
+ * them after the close; on a closed group the stream is empty.
  *
  * @example
  * ```ts
@@ -485,8 +497,10 @@ export const run: <A, E, X, E2, R>(
 ) => Effect.Effect<Summary<A, E>, E | Exclude<E2, TaskGroupClosedError>, R> = internal.run
 
 /**
- * Runs `f` for every item as a task of a fresh group, spawning one at a time
- * as permits free up, and returns the summary with results in item order.
+ * Runs `f` for every item as a task of a fresh group, created one at a time
+ * as a `createTask` loop would, and returns the summary with results in item
+ * order. The iterator is advanced inside the effect: if it throws, `forEach`
+ * dies with that defect and the tasks already started are interrupted.
  *
  * @example
  * ```ts
