@@ -216,10 +216,15 @@ export class Harness {
             })
           )
       )
-      this.readers.push(yield* Effect.forkDaemon(readCompletions))
-      this.readers.push(yield* Effect.forkDaemon(readChanges))
-      // the readers subscribe when they first run: wait for that, so that they must see every event
-      while (internal.debugState(group).subscribers < 2) yield* Effect.yieldNow()
+      // uninterruptible, so that every reader forked is also awaited at the end of the run
+      yield* Effect.uninterruptible(Effect.gen(this, function*() {
+        this.readers.push(yield* Effect.forkDaemon(readCompletions))
+        this.readers.push(yield* Effect.forkDaemon(readChanges))
+        // the readers subscribe when they first run: wait for that, so that they must see every event
+        while (internal.debugState(group).subscribers < 2 && internal.debugState(group).phase !== "closed") {
+          yield* Effect.yieldNow()
+        }
+      }))
       return group
     })
   }
