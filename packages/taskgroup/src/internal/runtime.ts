@@ -12,9 +12,12 @@ import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
-import type * as FiberRefs from "effect/FiberRefs"
+type FiberRefs = FiberRefsModule.FiberRefs
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefsModule from "effect/FiberRefs"
 import * as Runtime from "effect/Runtime"
 import * as RuntimeFlags from "effect/RuntimeFlags"
+import * as Scheduler from "effect/Scheduler"
 
 /** @internal */
 export type ExitKind = "succeeded" | "failed" | "interrupted"
@@ -43,7 +46,7 @@ export const combineCauses = <E>(causes: readonly [Cause.Cause<E>, ...Array<Caus
 export type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
 interface FiberInternals {
-  readonly _fiberRefs?: FiberRefs.FiberRefs
+  readonly _fiberRefs?: FiberRefs
   readonly currentRuntimeFlags?: RuntimeFlags.RuntimeFlags
   readonly currentContext?: Context.Context<never>
 }
@@ -60,7 +63,7 @@ interface FiberInternals {
  * @internal
  */
 export interface Forker {
-  readonly fiberRefs: FiberRefs.FiberRefs
+  readonly fiberRefs: FiberRefs
   readonly fork: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.RuntimeFiber<A, E>
   /**
    * Runs an effect that never suspends (such as releasing a semaphore's
@@ -68,6 +71,22 @@ export interface Forker {
    * when the caller's step is.
    */
   readonly runSync: (effect: Effect.Effect<unknown>) => void
+}
+
+/**
+ * Effect's default scheduler, with one runner for all the fibers it serves.
+ *
+ * Since Effect 3.20 the default scheduler makes a runner (a `WeakMap` entry,
+ * its own task buckets and its own microtask) for every fiber it sees, which
+ * a group that forks a fiber per task paid once per task: in the createTask
+ * loop's profile it was the largest cost after GC. Passing no fiber to it
+ * selects its shared fallback runner, which batches every task fiber's
+ * wake-ups into one drain, as Effect's scheduler did before 3.20. It is used
+ * only in place of the default scheduler, never of one the caller chose.
+ */
+const oneRunnerScheduler: Scheduler.Scheduler = {
+  shouldYield: (fiber) => Scheduler.defaultScheduler.shouldYield(fiber),
+  scheduleTask: (task, priority) => Scheduler.defaultScheduler.scheduleTask(task, priority)
 }
 
 /**
@@ -88,12 +107,15 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
     fiberRefs,
     runtimeFlags: RuntimeFlags.enable(flags, RuntimeFlags.Interruption)
   })
+  const scheduler = FiberRefsModule.getOrDefault(fiberRefs, FiberRef.currentScheduler) === Scheduler.defaultScheduler
+    ? oneRunnerScheduler
+    : undefined
   const runFork = Runtime.runFork(runtime)
   const runSync = Runtime.runSync(runtime)
   return {
     fiberRefs,
     // started as `Effect.fork` starts a child: on the scheduler, not inside the caller's step
-    fork: (effect) => runFork(effect as Effect.Effect<any, any>, { immediate: false }),
+    fork: (effect) => runFork(effect as Effect.Effect<any, any>, { immediate: false, scheduler }),
     runSync: (effect) => void runSync(effect)
   }
 }
@@ -107,17 +129,68 @@ export const interruptNow = (fiber: AnyFiber, as: FiberId.FiberId): void => {
   fiber.unsafeInterruptAsFork(as)
 }
 
+interface SemaphoreInternals {
+  readonly free: number
+  taken: number
+  readonly waiters: Set<() => void>
+}
+
+const internalsOf = (semaphore: Effect.Semaphore): SemaphoreInternals => {
+  const internals = semaphore as unknown as Partial<SemaphoreInternals>
+  if (
+    typeof internals.free !== "number" || typeof internals.taken !== "number" || !(internals.waiters instanceof Set)
+  ) {
+    throw new TypeError("a TaskGroup can share only a semaphore made by Effect.makeSemaphore")
+  }
+  return internals as SemaphoreInternals
+}
+
 /**
- * Takes one permit of `semaphore` now if one is free, without suspending.
- * Effect 3's `Semaphore` has no public count, but its only implementation
- * keeps one in `free`; when that is missing the answer is no, and callers
- * wait for a permit the ordinary way.
+ * Fails at once, with a defect, for a semaphore that is not Effect's own, so
+ * that a group never starts with one it cannot take permits from safely.
  *
  * @internal
  */
-export const tryTakePermit = (forker: Forker, semaphore: Effect.Semaphore): boolean => {
-  const free = (semaphore as { readonly free?: unknown }).free
-  if (typeof free !== "number" || free < 1) return false
-  forker.runSync(semaphore.take(1))
+export const checkSemaphore = (semaphore: Effect.Semaphore): void => {
+  internalsOf(semaphore)
+}
+
+/**
+ * Takes one permit of `semaphore` now if one is free, in the caller's step.
+ *
+ * Effect 3's `Semaphore` has no public way to do that: `take` hands the
+ * permit over in a resumed effect, and an interruption that lands at a yield
+ * between that effect and its continuation loses the permit (the explorer
+ * found this under a small ops-before-yield budget). Its only
+ * implementation keeps `free` and `taken`, which this reads and writes.
+ *
+ * @internal
+ */
+export const tryTakePermit = (semaphore: Effect.Semaphore): boolean => {
+  const internals = internalsOf(semaphore)
+  if (internals.free < 1) return false
+  internals.taken += 1
   return true
+}
+
+/**
+ * Calls `onPermit` once a permit of `semaphore` has been taken for it, in
+ * the same step as the semaphore hands it over, so that no interruption can
+ * fall in between. It joins the semaphore's own waiters, which a release
+ * wakes while permits are free. Returns how to stop waiting.
+ *
+ * @internal
+ */
+export const awaitPermit = (semaphore: Effect.Semaphore, onPermit: () => void): () => void => {
+  const internals = internalsOf(semaphore)
+  const observer = () => {
+    if (internals.free < 1) return
+    internals.waiters.delete(observer)
+    internals.taken += 1
+    onPermit()
+  }
+  internals.waiters.add(observer)
+  return () => {
+    internals.waiters.delete(observer)
+  }
 }

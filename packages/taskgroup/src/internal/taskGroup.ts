@@ -21,8 +21,9 @@ import * as runtime from "./runtime.js"
  * (a permit is held, a fiber is forked and registered, all at once) and ends
  * in `onTaskExit`, the observer of that fiber, which runs once the fiber and
  * every fiber it forked are done. Effects appear only at the edges: a
- * `createTask` that suspends for room, the pump that waits on a shared
- * semaphore, and callers of `join`, the close and the streams.
+ * `createTask` that suspends for room, and callers of `join`, the close and
+ * the streams. With a shared semaphore, permits are taken in the semaphore's
+ * own step too (see `runtime.awaitPermit`).
  */
 
 /** @internal */
@@ -38,8 +39,6 @@ export class TaskGroupClosedError extends Data.TaggedError("TaskGroupClosedError
       : `the TaskGroup is ${this.reason} and takes no more tasks`
   }
 }
-
-type AnyFiber = runtime.AnyFiber
 
 const notASuccess: unique symbol = Symbol.for("@volley/taskgroup/notASuccess")
 
@@ -174,9 +173,8 @@ export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   readonly producers: Array<Producer>
   /** Started tasks, in start order, which is creation order. */
   readonly running: Set<TaskRecord<any, any>>
-  /** With a shared semaphore: the fiber taking permits for the queue, while one is needed. */
-  pump: AnyFiber | undefined
-  pumpsAlive: number
+  /** With a shared semaphore: how to stop waiting for a permit, while the group waits for one. */
+  stopWaitingForPermit: (() => void) | undefined
   readonly forker: runtime.Forker
   lastForker: runtime.Forker | undefined
   readonly interruptAs: FiberId.FiberId
@@ -258,8 +256,7 @@ const settle = (group: TaskGroupImpl<any, any>): void => {
   }
 }
 
-const isIdle = (group: TaskGroupImpl<any, any>): boolean =>
-  group.running.size === 0 && group.queued.length === 0 && group.pumpsAlive === 0
+const isIdle = (group: TaskGroupImpl<any, any>): boolean => group.running.size === 0 && group.queued.length === 0
 
 const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E, any>, forker: runtime.Forker) => {
   const task = new TaskRecord<A, E>(group, group.created++, effect, forker)
@@ -334,6 +331,7 @@ const dropQueued = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
   task.effect = undefined
   record(group, task, Exit.interrupt(as))
   admitProducers(group)
+  stopWaitingIfUnneeded(group)
   notifyStats(group)
   settle(group)
 }
@@ -373,7 +371,7 @@ const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | und
 /**
  * A task ended and its permit is free: a group with its own permits hands it
  * straight to the next task; a shared semaphore gets it back, so that other
- * groups on it are served in turn, and the pump asks again if we need one.
+ * groups on it are served in turn, and the group asks again if it needs one.
  */
 const passPermitOn = (group: TaskGroupImpl<any, any>): void => {
   if (group.capacity !== undefined) {
@@ -383,57 +381,65 @@ const passPermitOn = (group: TaskGroupImpl<any, any>): void => {
     admitProducers(group)
   } else if (group.semaphore !== undefined) {
     group.forker.runSync(group.semaphore.release(1))
-    ensurePump(group)
+    servePermits(group)
   }
 }
 
+const needsPermit = (group: TaskGroupImpl<any, any>): boolean =>
+  !group.interrupting && (group.queued.length > 0 || (group.producers.length > 0 && group.phase === "open"))
+
+/** A permit of the shared semaphore is ours: it goes to the next task, or back if none needs it any more. */
+const usePermit = (group: TaskGroupImpl<any, any>): void => {
+  const next = nextToStart(group)
+  if (next === undefined) {
+    group.forker.runSync(group.semaphore!.release(1))
+    return
+  }
+  start(group, next)
+  admitProducers(group)
+}
+
 /**
- * With a shared semaphore, one fiber per group takes permits on behalf of
- * the queue and the waiting callers, and stops when neither needs one. It
- * decides to stop in the same step as it checks, so that a `createTask`
- * arriving after that starts a new pump rather than relying on this one.
+ * With a shared semaphore, takes permits for the queue and the waiting
+ * callers while they need one: at once while permits are free, then by
+ * waiting in the semaphore's own queue. There is no fiber in between, so
+ * nothing to interrupt between a permit taken and a task started.
  */
-const ensurePump = (group: TaskGroupImpl<any, any>): void => {
-  if (group.pump !== undefined || group.interrupting) return
-  if (group.queued.length === 0 && (group.producers.length === 0 || group.phase !== "open")) return
+const servePermits = (group: TaskGroupImpl<any, any>): void => {
   const semaphore = group.semaphore!
-  const loop: Effect.Effect<void> = Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(restore(semaphore.take(1)), () => {
-      const next = nextToStart(group)
-      if (next === undefined) {
-        group.pump = undefined
-        return semaphore.release(1)
-      }
-      start(group, next)
-      admitProducers(group)
+  while (group.stopWaitingForPermit === undefined && needsPermit(group)) {
+    if (runtime.tryTakePermit(semaphore)) {
+      usePermit(group)
+      continue
+    }
+    group.stopWaitingForPermit = runtime.awaitPermit(semaphore, () => {
+      group.stopWaitingForPermit = undefined
+      usePermit(group)
+      servePermits(group)
       notifyStats(group)
-      if (group.interrupting || (group.queued.length === 0 && group.producers.length === 0)) {
-        group.pump = undefined
-        return Effect.void
-      }
-      return loop
+      settle(group)
     })
-  )
-  const pump = group.forker.fork(loop)
-  group.pump = pump
-  group.pumpsAlive++
-  pump.addObserver(() => {
-    if (group.pump === pump) group.pump = undefined
-    group.pumpsAlive--
-    settle(group)
-  })
+  }
+}
+
+/** Stops waiting for a permit once nothing needs one, so a closed group leaves nothing in the semaphore. */
+const stopWaitingIfUnneeded = (group: TaskGroupImpl<any, any>): void => {
+  if (group.stopWaitingForPermit === undefined || needsPermit(group)) return
+  group.stopWaitingForPermit()
+  group.stopWaitingForPermit = undefined
 }
 
 const refuseProducers = (group: TaskGroupImpl<any, any>): void => {
   if (group.producers.length === 0) return
   const refused = Effect.fail(closedError(group))
   for (const producer of group.producers.splice(0)) producer.resume(refused)
+  stopWaitingIfUnneeded(group)
 }
 
 /**
  * The group stops everything it holds: waiting callers are refused, queued
- * tasks are interrupted where they wait, and running tasks and the pump are
- * interrupted, all in this one step.
+ * tasks are interrupted where they wait, running tasks are interrupted, and
+ * the group stops waiting for permits, all in this one step.
  */
 const interruptEverything = (group: TaskGroupImpl<any, any>): void => {
   if (group.interrupting) return
@@ -446,7 +452,7 @@ const interruptEverything = (group: TaskGroupImpl<any, any>): void => {
     record(group, task, Exit.interrupt(group.interruptAs))
   }
   for (const task of group.running) runtime.interruptNow(task.fiber!, group.interruptAs)
-  if (group.pump !== undefined) runtime.interruptNow(group.pump, group.interruptAs)
+  stopWaitingIfUnneeded(group)
   notifyStats(group)
 }
 
@@ -487,6 +493,7 @@ export const make = <A = unknown, E = never>(
           options.concurrency === "unbounded"
         ? undefined
         : Math.max(1, Math.floor(options.concurrency))
+      if (options.semaphore !== undefined) runtime.checkSemaphore(options.semaphore)
       const backlog = Math.max(0, Math.floor(options.backlog ?? capacity ?? 0))
       const group: TaskGroupImpl<A, E> = Object.create(Proto)
       Object.assign(group, {
@@ -501,8 +508,7 @@ export const make = <A = unknown, E = never>(
         queued: [],
         producers: [],
         running: new Set(),
-        pump: undefined,
-        pumpsAlive: 0,
+        stopWaitingForPermit: undefined,
         forker: runtime.forkerOf(fiber, undefined),
         lastForker: undefined,
         interruptAs: fiber.id(),
@@ -548,12 +554,13 @@ export const createTask = dual<
       if (again !== undefined) return resume(again)
       const producer: Producer = { effect, forker, resume }
       group.producers.push(producer)
-      if (group.semaphore !== undefined) ensurePump(group)
+      if (group.semaphore !== undefined) servePermits(group)
       notifyStats(group)
       return Effect.sync(() => {
         const at = group.producers.indexOf(producer)
         if (at < 0) return
         group.producers.splice(at, 1)
+        stopWaitingIfUnneeded(group)
         notifyStats(group)
       })
     })
@@ -579,7 +586,7 @@ const admitNow = <A, E>(
   }
   if (
     group.queued.length === 0 &&
-    (group.semaphore === undefined ? group.free > 0 : runtime.tryTakePermit(forker, group.semaphore))
+    (group.semaphore === undefined ? group.free > 0 : runtime.tryTakePermit(group.semaphore))
   ) {
     if (group.semaphore === undefined) group.free--
     const task = admit<A, E>(group, effect, forker)
@@ -590,7 +597,7 @@ const admitNow = <A, E>(
   if (group.queued.length < group.backlog) {
     const task = admit<A, E>(group, effect, forker)
     group.queued.push(task)
-    if (group.semaphore !== undefined) ensurePump(group)
+    if (group.semaphore !== undefined) servePermits(group)
     notifyStats(group)
     return Effect.succeed(task)
   }
@@ -768,7 +775,7 @@ export const forEach = dual<
 
 /**
  * What the interleaving explorer checks after each run: the group's permits,
- * queue, waiting callers and pump, which no public getter shows.
+ * queue, waiting callers and permit wait, which no public getter shows.
  *
  * @internal
  */
@@ -781,7 +788,7 @@ export const debugState = (self: TaskGroup.TaskGroup<any, any>) => {
     queued: group.queued.length,
     producers: group.producers.length,
     running: group.running.size,
-    pumpsAlive: group.pumpsAlive,
+    waitingForPermit: group.stopWaitingForPermit !== undefined,
     joiners: group.joiners.length,
     subscribers: group.statsFeeds.size + group.completionFeeds.size
   }

@@ -305,7 +305,7 @@ export class Harness {
       if (state.capacity !== undefined && state.free !== state.capacity) {
         this.violation("every permit is back", `${tracked.name}: ${state.free} of ${state.capacity}`)
       }
-      if (state.queued + state.producers + state.running + state.pumpsAlive + state.joiners !== 0) {
+      if (state.queued + state.producers + state.running + state.joiners !== 0 || state.waitingForPermit) {
         this.violation("nothing is left in a closed group", `${tracked.name}: ${JSON.stringify(state)}`)
       }
       const stats = Effect.runSync(TaskGroup.stats(tracked.group))

@@ -1,0 +1,105 @@
+/**
+ * The TaskGroup's few uses of Effect's internals (`src/internal/runtime.ts`),
+ * each pinned by a test that fails if Effect changes underneath.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber, FiberRef, Option, Ref, Scheduler } from "effect"
+import * as runtime from "../src/internal/runtime.js"
+
+const freePermits = (semaphore: Effect.Semaphore, permits: number) =>
+  Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome)
+
+describe("runtime", () => {
+  it.effect("tryTakePermit takes exactly one free permit, and none when none is free", () =>
+    Effect.gen(function*() {
+      const semaphore = yield* Effect.makeSemaphore(2)
+      assert.isTrue(runtime.tryTakePermit(semaphore))
+      assert.isFalse(yield* freePermits(semaphore, 2))
+      assert.isTrue(yield* freePermits(semaphore, 1))
+      assert.isTrue(runtime.tryTakePermit(semaphore))
+      assert.isFalse(runtime.tryTakePermit(semaphore))
+      yield* semaphore.release(2)
+      assert.isTrue(yield* freePermits(semaphore, 2))
+    }))
+
+  it.effect("awaitPermit is handed the next released permit, and stops waiting when told", () =>
+    Effect.gen(function*() {
+      const semaphore = yield* Effect.makeSemaphore(1)
+      assert.isTrue(runtime.tryTakePermit(semaphore))
+      let handed = 0
+      const stop = runtime.awaitPermit(semaphore, () => handed++)
+      const stopped = runtime.awaitPermit(semaphore, () => assert.fail("a cancelled waiter was handed a permit"))
+      stopped()
+      yield* semaphore.release(1)
+      yield* Effect.yieldNow()
+      assert.strictEqual(handed, 1)
+      // the permit is held by the waiter now
+      assert.isFalse(yield* freePermits(semaphore, 1))
+      stop()
+      yield* semaphore.release(1)
+      assert.isTrue(yield* freePermits(semaphore, 1))
+    }))
+
+  it("checkSemaphore refuses a semaphore that is not Effect's own", () => {
+    const foreign: Effect.Semaphore = {
+      resize: () => Effect.void,
+      withPermits: () => (self) => self,
+      withPermitsIfAvailable: () => (self) => Effect.asSome(self),
+      take: () => Effect.succeed(1),
+      release: () => Effect.succeed(1),
+      releaseAll: Effect.succeed(1)
+    }
+    assert.throws(() => runtime.checkSemaphore(foreign), /Effect.makeSemaphore/)
+    runtime.checkSemaphore(Effect.unsafeMakeSemaphore(1))
+  })
+
+  it.effect("a forked task has its caller's FiberRefs, is interruptible, and starts on the scheduler", () =>
+    Effect.gen(function*() {
+      const label = FiberRef.unsafeMake("none")
+      const ran = yield* Ref.make(false)
+      const fiber = yield* Effect.uninterruptible(
+        Effect.locally(
+          Effect.withFiberRuntime<Fiber.RuntimeFiber<string, never>>((caller) =>
+            Effect.succeed(
+              runtime.forkerOf(caller, undefined).fork(
+                Effect.zipRight(Ref.set(ran, true), Effect.zipRight(Effect.never, FiberRef.get(label)))
+              )
+            )
+          ),
+          label,
+          "caller's"
+        )
+      )
+      // forked like Effect.fork: not run inside the caller's step
+      assert.isFalse(yield* Ref.get(ran))
+      yield* Effect.yieldNow()
+      assert.isTrue(yield* Ref.get(ran))
+      yield* Fiber.interrupt(fiber)
+      assert.isTrue(fiber.unsafePoll() !== null)
+      const sees = yield* Effect.withFiberRuntime<string>((caller) =>
+        Effect.flatMap(
+          Effect.succeed(runtime.forkerOf(caller, undefined).fork(FiberRef.get(label))),
+          Fiber.join
+        )
+      ).pipe(Effect.locally(label, "second caller's"))
+      assert.strictEqual(sees, "second caller's")
+    }))
+
+  it.effect("a caller's own scheduler is kept; only Effect's default one is replaced", () =>
+    Effect.gen(function*() {
+      const mine = new Scheduler.SyncScheduler()
+      const seen = yield* Effect.withFiberRuntime<Scheduler.Scheduler>((caller) =>
+        Fiber.join(runtime.forkerOf(caller, undefined).fork(FiberRef.get(FiberRef.currentScheduler)))
+      ).pipe(
+        Effect.withScheduler(mine),
+        Effect.fork,
+        Effect.tap(() => Effect.sync(() => mine.flush())),
+        Effect.flatMap(Fiber.join)
+      )
+      assert.strictEqual(seen, mine)
+      const byDefault = yield* Effect.withFiberRuntime<Scheduler.Scheduler>((caller) =>
+        Fiber.join(runtime.forkerOf(caller, undefined).fork(FiberRef.get(FiberRef.currentScheduler)))
+      ).pipe(Effect.withScheduler(Scheduler.defaultScheduler))
+      assert.notStrictEqual(byDefault, Scheduler.defaultScheduler)
+    }))
+})
