@@ -8,6 +8,7 @@
 import * as vega from "vega"
 import * as vegaLite from "vega-lite"
 import * as Approaches from "./Approaches.js"
+import type * as Latency from "./Latency.js"
 import type * as Results from "./Results.js"
 
 const mib = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 2 ** 20).toFixed(0) : "—")
@@ -92,6 +93,84 @@ export const scalingTable = (results: Results.BenchResults): string =>
     results.scaling.map((summary) => caseRow(summary, `${summary.approach} @ ${summary.concurrency}`))
   )
 
+const latencyApproachNames: Record<Latency.LatencyApproachName, string> = {
+  taskgroup: "TaskGroup (createTask loop)",
+  "taskgroup-foreach": "TaskGroup.forEach",
+  "effect-foreach": "Effect.forEach",
+  "p-limit": "p-limit",
+  "timer-pool": "bare setTimeout pool (floor)"
+}
+
+/**
+ * The title of the latency-bound section, e.g. "Latency-bound: 20,000 × 1 ms
+ * timers at concurrency 100".
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const latencyTitle = (latency: Latency.LatencyResults): string =>
+  `Latency-bound: ${count(latency.n)} × ${latency.taskMs} ms timers at concurrency ${latency.concurrency}`
+
+/**
+ * The latency-bound case: each approach's median wall time and its ratios to
+ * the ideal, to `Effect.forEach` and to the bare `setTimeout` pool.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const latencyTable = (latency: Latency.LatencyResults): string =>
+  table(
+    ["approach", "wall ms", "vs ideal", "vs Effect.forEach", "vs setTimeout pool", "rounds"],
+    latency.approaches.map((summary) => [
+      latencyApproachNames[summary.approach],
+      summary.failed.length > 0 && summary.rounds.length === 0 ? "failed" : fixed(summary.wallMs, 1),
+      times(summary.vsIdeal),
+      times(summary.vsForEach),
+      times(summary.vsFloor),
+      `${summary.rounds.length}${summary.failed.length > 0 ? ` (+${summary.failed.length} failed)` : ""}`
+    ])
+  ) +
+  `\n\nIdeal: ${fixed(latency.idealMs, 1)} ms (ceil(${count(latency.n)} / ${latency.concurrency}) × ` +
+  `${latency.taskMs} ms). Practical floor (bare setTimeout pool): ${floorLine(latency)}.`
+
+/**
+ * The latency-bound section of `docs/benchmarks.md`: what the case does,
+ * what the ideal is and why the bare `setTimeout` pool is the practical
+ * floor, then {@link latencyTable}.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const latencySection = (latency: Latency.LatencyResults): string => {
+  const { concurrency, n, rounds, taskMs } = latency
+  return `## ${latencyTitle(latency)}
+
+Each of ${
+    count(n)
+  } tasks waits ${taskMs} ms on a real timer and returns its index: \`Effect.sleep("${taskMs} millis")\` on
+Effect's default clock in the Effect approaches, \`setTimeout(resolve, ${taskMs})\` in the promise ones. It is the shape
+of I/O-bound work such as HTTP requests, where what a user feels is not the cost per task but how far the wall time
+is from the **ideal**: ${concurrency} perfect workers doing ceil(N / concurrency) waits back to back, that is
+ceil(${count(n)} / ${concurrency}) × ${taskMs} ms = ${
+    fixed(latency.idealMs, 0)
+  } ms here (N × ${taskMs} ms / concurrency when the
+concurrency divides N). No approach reaches it, because Node fires a \`setTimeout(${taskMs})\` no sooner than ${taskMs} ms
+after it was set and, its timer clock counting whole milliseconds, often later. The last row measures that practical
+floor, a hand-written pool of ${concurrency} async loops each awaiting bare \`setTimeout\`s: ${floorLine(latency)}.
+Every approach runs in a child process of its own (\`node dist/latency-case.js <approach> <N> <concurrency> <ms>\`)
+after a short warm-up, and checks that all ${count(n)} tasks completed and every result sits at its index;
+approaches alternate in each of ${rounds} rounds and the table shows medians.
+
+${latencyTable(latency)}`
+}
+
+const floorLine = (latency: Latency.LatencyResults): string => {
+  const floor = latency.approaches.find((summary) => summary.approach === "timer-pool")
+  return floor === undefined || !Number.isFinite(floor.wallMs)
+    ? "not measured"
+    : `${fixed(floor.wallMs, 1)} ms, ${times(floor.vsIdeal)} the ideal`
+}
+
 /**
  * The HTTP comparison.
  *
@@ -161,7 +240,8 @@ export const rateLimitTable = (rate: Results.RateLimitResults): string =>
 export const targets = (
   overhead: ReadonlyArray<Results.CaseSummary>,
   http: Results.BenchResults["http"],
-  rate: Results.BenchResults["rateLimit"]
+  rate: Results.BenchResults["rateLimit"],
+  latency: Results.BenchResults["latency"]
 ): ReadonlyArray<Results.Target> => {
   const find = (approach: Approaches.ApproachName, n: number) =>
     overhead.find((summary) => summary.approach === approach && summary.n === n)
@@ -213,7 +293,15 @@ export const targets = (
       ">= 0.9x"
     ),
     atLeast("Rate-limit efficiency", isMeasured(rate) ? rate.efficiency : undefined, 0.9, ">= 0.9"),
-    atMost("429 responses in the rate-limit run", isMeasured(rate) ? rate.rejected429 : undefined, 0, "= 0")
+    atMost("429 responses in the rate-limit run", isMeasured(rate) ? rate.rejected429 : undefined, 0, "= 0"),
+    atMost(
+      "latency-bound createTask loop within 5% of ideal",
+      isMeasured(latency)
+        ? latency.approaches.find((summary) => summary.approach === "taskgroup")?.vsIdeal
+        : undefined,
+      1.05,
+      "<= 1.05x"
+    )
   ]
 }
 
@@ -249,6 +337,8 @@ export const text = (results: Results.BenchResults): string =>
     growthTable(results),
     `### Concurrency sweep, N = ${count(results.config.scalingN)}`,
     scalingTable(results),
+    isMeasured(results.latency) ? `### ${latencyTitle(results.latency)}` : "### Latency-bound",
+    isMeasured(results.latency) ? latencyTable(results.latency) : `skipped: ${results.latency.skipped}`,
     "### HTTP",
     isMeasured(results.http) ? httpTable(results.http) : `skipped: ${results.http.skipped}`,
     "### Rate limits",
@@ -375,6 +465,12 @@ ${growthTable(results)}
 
 ${scalingTable(results)}
 
+${
+    isMeasured(results.latency) ? latencySection(results.latency) : `## Latency-bound
+
+Not measured in this run: ${results.latency.skipped}.`
+  }
+
 ## HTTP: TaskGroup + RiotClient vs plain Effect and a bare fetch pool
 
 ${
@@ -422,13 +518,14 @@ ${rateLimitTable(results.rateLimit)}`
 
 \`\`\`sh
 pnpm bench                       # everything (about 5 minutes on the machine above)
-pnpm bench -- --quick            # N = 10k only, one HTTP round, no rate-limit run: under a minute
+pnpm bench -- --quick            # N = 10k only, one HTTP round, no rate-limit run: about a minute
 pnpm bench -- --rounds=5 --sizes=10000,100000 --no-rate-limit
 \`\`\`
 
 Flags (or environment variables): \`--rounds=R\` (\`BENCH_ROUNDS\`), \`--sizes=N,...\` (\`BENCH_SIZES\`),
 \`--concurrency=C\`, \`--approaches=a,b\`, \`--scaling-n=N\`, \`--scaling-concurrency=1,10,...\`,
-\`--http-requests=M\`, \`--no-http\`, \`--no-rate-limit\` / \`--rate-limit\`. A full run writes
+\`--latency-tasks=N\`, \`--latency-ms=MS\`, \`--no-latency\`, \`--http-requests=M\`, \`--no-http\`,
+\`--no-rate-limit\` / \`--rate-limit\`. A full run writes
 \`packages/bench/results/latest.json\`, this file and its chart; \`--quick\` and partial runs write
 \`packages/bench/.bench-out/\` instead, unless \`--write\` is given.
 `

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type { ApproachName } from "./Approaches.js"
+import type { LatencyResults } from "./Latency.js"
 import type { CaseResult } from "./Measure.js"
 
 /**
@@ -147,6 +148,7 @@ export interface BenchResults {
   }
   readonly overhead: ReadonlyArray<CaseSummary>
   readonly scaling: ReadonlyArray<CaseSummary>
+  readonly latency: LatencyResults | { readonly skipped: string }
   readonly http: HttpResults | { readonly skipped: string }
   readonly rateLimit: RateLimitResults | { readonly skipped: string }
   readonly targets: ReadonlyArray<Target>

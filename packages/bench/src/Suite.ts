@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url"
 import type * as Approaches from "./Approaches.js"
 import type { HttpCaseArgs } from "./http-case.js"
 import * as Http from "./Http.js"
+import * as Latency from "./Latency.js"
 import type { CaseResult } from "./Measure.js"
 import type * as Results from "./Results.js"
 import * as Stats from "./Stats.js"
@@ -35,6 +36,9 @@ export interface Config {
   readonly scalingN: number
   readonly scalingConcurrencies: ReadonlyArray<number>
   readonly scalingApproaches: ReadonlyArray<Approaches.ApproachName>
+  readonly latency: boolean
+  readonly latencyTasks: number
+  readonly latencyMs: number
   readonly http: boolean
   readonly httpRequests: number
   readonly httpRounds: number
@@ -168,6 +172,66 @@ export const scaling = (config: Config): Promise<ReadonlyArray<Results.CaseSumma
     ),
     config
   )
+}
+
+/**
+ * Runs `node dist/latency-case.js <approach> <n> <concurrency> <taskMs>` and
+ * parses its line.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const runLatencyCase = async (
+  approach: Latency.LatencyApproachName,
+  n: number,
+  concurrency: number,
+  taskMs: number,
+  warmupTasks: number
+): Promise<Latency.LatencyCaseResult> =>
+  JSON.parse(
+    await runChild("latency-case.js", [approach, String(n), String(concurrency), String(taskMs)], {
+      BENCH_WARMUP: String(warmupTasks)
+    })
+  ) as Latency.LatencyCaseResult
+
+/**
+ * The latency-bound case: every approach of `Latency.all` on `latencyTasks`
+ * tasks of `latencyMs` at the configured concurrency, each run in a child
+ * process of its own, `rounds` rounds in alternating order, summarized by
+ * `Latency.summarize`.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const latency = async (config: Config): Promise<Latency.LatencyResults> => {
+  const { concurrency, latencyMs: taskMs, latencyTasks: n } = config
+  const runs = Latency.all.map((approach) => ({
+    approach: approach.name,
+    rounds: [] as Array<Latency.LatencyCaseResult>,
+    failed: [] as Array<string>
+  }))
+  for (let round = 0; round < config.rounds; round++) {
+    for (const run of Stats.roundOrder(runs, round)) {
+      const label = `  round ${round + 1} ${run.approach} n=${n} c=${concurrency} ${taskMs} ms`
+      try {
+        // A warm-up of at most a tenth of the run, so that it compiles the path without costing much.
+        const result = await runLatencyCase(
+          run.approach,
+          n,
+          concurrency,
+          taskMs,
+          Math.min(config.warmupTasks, Math.floor(n / 10))
+        )
+        run.rounds.push(result)
+        config.log(`${label}: ${result.elapsedMs.toFixed(1)} ms`)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        run.failed.push(message)
+        config.log(`${label}: FAILED ${message}`)
+      }
+    }
+  }
+  return Latency.summarize({ n, concurrency, taskMs, rounds: config.rounds }, runs)
 }
 
 interface MockProcess {

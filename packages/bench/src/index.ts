@@ -17,6 +17,13 @@ export * as Approaches from "./Approaches.js"
 export * as Measure from "./Measure.js"
 
 /**
+ * The latency-bound case: tasks waiting on real timers.
+ *
+ * @since 0.1.0
+ */
+export * as Latency from "./Latency.js"
+
+/**
  * Medians, percentiles, ratios and the rate-limit yardstick.
  *
  * @since 0.1.0

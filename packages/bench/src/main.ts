@@ -11,6 +11,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Approaches from "./Approaches.js"
+import * as Latency from "./Latency.js"
 import * as Measure from "./Measure.js"
 import * as Report from "./Report.js"
 import type * as Results from "./Results.js"
@@ -49,6 +50,9 @@ const config: Suite.Config = {
   scalingConcurrencies: numbers(option("scaling-concurrency")) ?? [1, 10, 100, 1000],
   scalingApproaches: names(option("scaling-approaches")) ??
     ["taskgroup", "taskgroup-nocollect", "effect-foreach", "p-limit", "p-map", "worker-pool"],
+  latency: !flag("no-latency"),
+  latencyTasks: Number(option("latency-tasks") ?? Latency.defaults.n),
+  latencyMs: Number(option("latency-ms") ?? Latency.defaults.taskMs),
   http: !flag("no-http"),
   httpRequests: Number(option("http-requests") ?? (quick ? 500 : 2000)),
   httpRounds: quick ? 1 : Number(option("rounds", "BENCH_ROUNDS") ?? 3),
@@ -57,7 +61,8 @@ const config: Suite.Config = {
   log: (line) => process.stderr.write(line + "\n")
 }
 const isFull = !quick && option("sizes", "BENCH_SIZES") === undefined && option("approaches") === undefined &&
-  config.http && config.rateLimit
+  config.http && config.rateLimit && config.latency && option("latency-tasks") === undefined &&
+  option("latency-ms") === undefined
 const write = isFull || flag("write")
 
 const versionOf = (name: string): string => {
@@ -116,6 +121,12 @@ const main = async () => {
       a.concurrency - b.concurrency :
       approaches.indexOf(a.approach) - approaches.indexOf(b.approach)
   )
+  const latency = await section(
+    `Latency-bound (${config.latencyTasks} x ${config.latencyMs} ms timers)`,
+    config.latency,
+    "--no-latency",
+    () => Suite.latency(config)
+  )
   const http = await section("HTTP", config.http, "--no-http", () => Suite.http(config))
   const rateLimit = await section(
     "Rate limits (about 15 s)",
@@ -137,9 +148,10 @@ const main = async () => {
     },
     overhead,
     scaling: sweep,
+    latency,
     http,
     rateLimit,
-    targets: Report.targets(overhead, http, rateLimit)
+    targets: Report.targets(overhead, http, rateLimit, latency)
   }
   process.stdout.write(Report.text(results) + "\n")
   const outDir = write ? path.join(packageDir, "results") : path.join(packageDir, ".bench-out")
