@@ -102,10 +102,12 @@ export interface TaskGroupOptions {
 
 /**
  * A handle to a task: the index it was created with, and ways to wait for it
- * or stop it. Each task runs on a fiber of its own, forked as if by the fiber
+ * or stop it. Each task runs as a fiber of its own, forked as if by the fiber
  * that called `createTask` (its services, annotations and span), but owned by
  * the group and always interruptible by it. Fibers the task forks are its
- * children, interrupted when it ends.
+ * children, interrupted when it ends. (A group with its own permits may run
+ * the next task of the same caller on a fiber that a task left exactly as it
+ * was forked; nothing of the earlier task reaches the next.)
  *
  * @since 0.1.0
  * @category models

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { TaskGroup } from "@volley/taskgroup"
-import { Cause, Clock, Effect, Exit, Fiber, Ref } from "effect"
+import { Cause, Clock, Deferred, Effect, Exit, Fiber, FiberRef, Ref } from "effect"
 import type { ExploreOptions, Harness, Outcome } from "./explorer/Explorer.js"
 import { describeFailures, explore } from "./explorer/Explorer.js"
 
@@ -257,4 +257,46 @@ describe("interleavings", { timeout: 120_000 }, () => {
         ? undefined
         : `results ${result.results} for ${result.stats.created} created`
     }))
+
+  it("a task runs as on a fiber of its own: nothing an earlier task left behind reaches it", () =>
+    expectAlways(
+      (h) =>
+        Effect.scoped(Effect.gen(function*() {
+          const label = FiberRef.unsafeMake("caller's")
+          const childInterrupted = yield* Ref.make(false)
+          const group = yield* h.group<string, never>("g", { concurrency: 1, backlog: 8 })
+          yield* h.createTask(
+            group,
+            Effect.gen(function*() {
+              yield* FiberRef.set(label, "first task's")
+              const started = yield* Deferred.make<void>()
+              yield* Effect.fork(
+                Effect.onInterrupt(
+                  Effect.zipRight(Deferred.succeed(started, undefined), Effect.never),
+                  () => Ref.set(childInterrupted, true)
+                )
+              )
+              // a fiber interrupted before its first step runs no finalizer: let the child start
+              yield* Deferred.await(started)
+              return "first"
+            })
+          )
+          const second = yield* h.createTask(
+            group,
+            Effect.flatMap(
+              Effect.zip(FiberRef.get(label), Ref.get(childInterrupted)),
+              ([seen, interrupted]) => Effect.succeed(`${seen} ${interrupted}`)
+            )
+          )
+          const third = yield* h.createTask(group, Effect.as(Effect.sleep(1), "third"))
+          const fourth = yield* h.createTask(group, Effect.succeed("fourth"))
+          // lands as the third task ends: it must never reach the fourth
+          yield* Effect.fork(Effect.zipRight(Effect.sleep(1), third.interrupt))
+          return [yield* second.join, yield* fourth.join] as const
+        })),
+      (outcome) => {
+        const result = valueOf(outcome)
+        return result?.[0] === "caller's true" && result[1] === "fourth" ? undefined : `saw ${result}`
+      }
+    ))
 })

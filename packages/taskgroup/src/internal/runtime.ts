@@ -194,3 +194,45 @@ export const awaitPermit = (semaphore: Effect.Semaphore, onPermit: () => void): 
     internals.waiters.delete(observer)
   }
 }
+
+interface FiberStateInternals {
+  readonly _fiberRefs?: FiberRefs
+  readonly currentRuntimeFlags?: RuntimeFlags.RuntimeFlags
+  readonly _children?: Set<unknown> | null
+  readonly _queue?: ReadonlyArray<unknown>
+}
+
+/** @internal */
+export interface FiberSnapshot {
+  readonly fiberRefs: FiberRefs | undefined
+  readonly flags: RuntimeFlags.RuntimeFlags | undefined
+}
+
+/**
+ * What a fiber is made of when it starts, for `isAsForked`.
+ *
+ * @internal
+ */
+export const snapshotOf = (fiber: AnyFiber): FiberSnapshot => {
+  const internals = fiber as unknown as FiberStateInternals
+  return { fiberRefs: internals._fiberRefs, flags: internals.currentRuntimeFlags }
+}
+
+/**
+ * Whether `fiber`, which must be the running fiber, is exactly as it was
+ * when `snapshot` was taken: the same FiberRefs object (FiberRefs are
+ * immutable, so any change, a pending interruption included, makes a new
+ * one), the same runtime flags, no child fiber and no message waiting. Only
+ * then may it run another task as if it were a fresh fork. When Effect's
+ * internals are not as expected, the answer is no, and every task gets a
+ * fiber of its own.
+ *
+ * @internal
+ */
+export const isAsForked = (fiber: AnyFiber, snapshot: FiberSnapshot): boolean => {
+  const internals = fiber as unknown as FiberStateInternals
+  return snapshot.fiberRefs !== undefined && internals._fiberRefs === snapshot.fiberRefs &&
+    snapshot.flags !== undefined && internals.currentRuntimeFlags === snapshot.flags &&
+    (internals._children === null || internals._children?.size === 0) &&
+    internals._queue !== undefined && internals._queue.length === 0
+}

@@ -92,7 +92,9 @@ class Feed<A> {
 
 class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   exit: Exit.Exit<A, E> | undefined = undefined
-  fiber: Fiber.RuntimeFiber<A, E> | undefined = undefined
+  fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined = undefined
+  /** Set by `interrupt`: the fiber it runs on must not take another task. */
+  interruptRequested = false
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
   constructor(
     readonly group: TaskGroupImpl<any, any>,
@@ -121,6 +123,7 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   get interrupt(): Effect.Effect<void> {
     return Effect.withFiberRuntime((caller) => {
       if (this.exit === undefined) {
+        this.interruptRequested = true
         if (this.fiber !== undefined) runtime.interruptNow(this.fiber, caller.id())
         else dropQueued(this.group, this, caller.id())
       }
@@ -271,20 +274,87 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
  * without the other.
  */
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): void => {
-  const fiber = task.forker.fork(task.effect!)
-  task.effect = undefined
+  const worker: { current: TaskRecord<any, any> } = { current: task }
+  const fiber = task.forker.fork(group.capacity === undefined ? task.effect! : runTasks(group, worker))
+  if (group.capacity === undefined) task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
-  fiber.addObserver((exit) => onTaskExit(group, task, exit))
+  fiber.addObserver((exit) =>
+    onTaskExit(
+      group,
+      worker.current,
+      group.capacity === undefined || Exit.isFailure(exit) ? exit : exit.value as Exit.Exit<any, any>
+    )
+  )
 }
 
-/** A task's life ends: its fiber and every fiber it forked are done. */
+/**
+ * A task's life ends: its fiber and every fiber it forked are done, or its
+ * fiber is about to take over the next task (see `runTasks`).
+ */
 const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, exit: Exit.Exit<any, any>): void => {
   group.running.delete(task)
   record(group, task, exit)
   passPermitOn(group)
   notifyStats(group)
   settle(group)
+}
+
+/**
+ * In a group with its own permits, a task's fiber may run the next queued
+ * task of the same caller instead of ending and forking a new one, which is
+ * where most of a task's cost goes. It does so only when the fiber is as it
+ * was forked: the same FiberRefs (so no pending interruption, annotation or
+ * span is carried over), the same runtime flags, no child fiber, no message
+ * waiting, and nobody asked to interrupt the task. Anything else, and the
+ * fiber ends as a fiber per task would, and the next task gets a fresh one.
+ * The fiber's value is the last task's `Exit`, for its observer to record.
+ */
+const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<any, any> }) =>
+  Effect.withFiberRuntime<Exit.Exit<unknown, unknown>, never, never>((self) => {
+    const pristine = runtime.snapshotOf(self)
+    const loop: Effect.Effect<Exit.Exit<unknown, unknown>> = Effect.suspend(() => {
+      const task = worker.current
+      const effect = task.effect as Effect.Effect<unknown, unknown>
+      task.effect = undefined
+      return Effect.flatMap(Effect.exit(effect), (exit) => {
+        if (task.interruptRequested || !runtime.isAsForked(self, pristine)) return Effect.succeed(exit)
+        const next = takeOver(group, task, exit)
+        if (next === undefined) return Effect.succeed(exit)
+        worker.current = next
+        return loop
+      })
+    })
+    return loop
+  })
+
+/**
+ * Ends `task` and starts the next one on its fiber, with its permit, when
+ * the next one comes from the same caller; `undefined` when it cannot.
+ */
+const takeOver = (
+  group: TaskGroupImpl<any, any>,
+  task: TaskRecord<any, any>,
+  exit: Exit.Exit<any, any>
+): TaskRecord<any, any> | undefined => {
+  // a failure that fails the group ends the fiber with the task, as a fiber per task would
+  if (group.interrupting || (group.strategy === "interrupt" && runtime.exitKind(exit) === "failed")) return undefined
+  const candidate = group.queued.length > 0
+    ? group.queued[0].forker
+    : group.phase === "open" && group.producers.length > 0
+    ? group.producers[0].forker
+    : undefined
+  if (candidate !== task.forker) return undefined
+  group.running.delete(task)
+  record(group, task, exit)
+  const next = nextToStart(group)!
+  next.fiber = task.fiber
+  task.fiber = undefined
+  group.running.add(next)
+  admitProducers(group)
+  notifyStats(group)
+  settle(group)
+  return next
 }
 
 const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: Exit.Exit<A, E>): void => {

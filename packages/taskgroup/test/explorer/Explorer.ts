@@ -174,7 +174,8 @@ export class Harness {
     name: string,
     options: TaskGroup.TaskGroupOptions = {}
   ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> {
-    return Effect.gen(this, function*() {
+    // uninterruptible as a whole, so that a group is never tracked without its readers
+    return Effect.uninterruptible(Effect.gen(this, function*() {
       const tracked: TrackedGroup = {
         name,
         group: undefined as any,
@@ -216,17 +217,12 @@ export class Harness {
             })
           )
       )
-      // uninterruptible, so that every reader forked is also awaited at the end of the run
-      yield* Effect.uninterruptible(Effect.gen(this, function*() {
-        this.readers.push(yield* Effect.forkDaemon(readCompletions))
-        this.readers.push(yield* Effect.forkDaemon(readChanges))
-        // the readers subscribe when they first run: wait for that, so that they must see every event
-        while (internal.debugState(group).subscribers < 2 && internal.debugState(group).phase !== "closed") {
-          yield* Effect.yieldNow()
-        }
-      }))
+      this.readers.push(yield* Effect.forkDaemon(readCompletions))
+      this.readers.push(yield* Effect.forkDaemon(readChanges))
+      // the readers subscribe when they first run: wait for that, so that they must see every event
+      while (internal.debugState(group).subscribers < 2) yield* Effect.yieldNow()
       return group
-    })
+    }))
   }
 
   /** `created = queued + running + succeeded + failed + interrupted`, at any observation. */
