@@ -50,6 +50,18 @@ interface Producer {
 }
 
 /**
+ * The rest of a `forEach`'s items, in a group with its own permits: a freed
+ * permit takes the next item straight from the iterator, so that a list
+ * costs its caller one wait rather than one `createTask` per item.
+ */
+interface Source {
+  readonly forker: runtime.Forker
+  readonly next: () => IteratorResult<Effect.Effect<any, any, any>>
+  /** Answers the `forEach` waiting for its items to be taken: done, refused, or dead with the iterator's throw. */
+  readonly resume: (outcome: Effect.Effect<void, TaskGroup.TaskGroupClosedError>) => void
+}
+
+/**
  * What a stream reader has not read yet. A conflating feed keeps only the
  * latest item (counters); the others keep every item (completions). Ending a
  * feed lets its reader drain what is left before the stream ends.
@@ -174,6 +186,8 @@ export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   queued: Array<TaskRecord<any, any>>
   /** `createTask` calls waiting for room, first come first served. */
   readonly producers: Array<Producer>
+  /** `forEach` calls whose items are taken as permits free up. */
+  readonly sources: Array<Source>
   /** Started tasks, in start order, which is creation order. */
   readonly running: Set<TaskRecord<any, any>>
   /** With a shared semaphore: how to stop waiting for a permit, while the group waits for one. */
@@ -339,15 +353,10 @@ const takeOver = (
 ): TaskRecord<any, any> | undefined => {
   // a failure that fails the group ends the fiber with the task, as a fiber per task would
   if (group.interrupting || (group.strategy === "interrupt" && runtime.exitKind(exit) === "failed")) return undefined
-  const candidate = group.queued.length > 0
-    ? group.queued[0].forker
-    : group.phase === "open" && group.producers.length > 0
-    ? group.producers[0].forker
-    : undefined
-  if (candidate !== task.forker) return undefined
+  const next = nextToStart(group, task.forker)
+  if (next === undefined) return undefined
   group.running.delete(task)
   record(group, task, exit)
-  const next = nextToStart(group)!
   next.fiber = task.fiber
   task.fiber = undefined
   group.running.add(next)
@@ -426,16 +435,57 @@ const admitProducers = (group: TaskGroupImpl<any, any>): void => {
  * else a waiting `createTask` call (whose task is admitted and started at
  * once, as with a backlog of 0).
  */
-const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | undefined => {
+const nextToStart = (
+  group: TaskGroupImpl<any, any>,
+  sameCallerAs?: runtime.Forker
+): TaskRecord<any, any> | undefined => {
   if (group.interrupting) return undefined
-  const queued = group.queued.shift()
-  if (queued !== undefined) return queued
+  if (group.queued.length > 0) {
+    return sameCallerAs === undefined || group.queued[0].forker === sameCallerAs ? group.queued.shift() : undefined
+  }
   if (group.phase !== "open") return undefined
-  const producer = group.producers.shift()
-  if (producer === undefined) return undefined
-  const task = admit(group, producer.effect, producer.forker)
-  producer.resume(Effect.succeed(task))
-  return task
+  const producer = group.producers[0]
+  if (producer !== undefined) {
+    if (sameCallerAs !== undefined && producer.forker !== sameCallerAs) return undefined
+    group.producers.shift()
+    const task = admit(group, producer.effect, producer.forker)
+    producer.resume(Effect.succeed(task))
+    return task
+  }
+  const source = group.sources[0]
+  if (source === undefined || (sameCallerAs !== undefined && source.forker !== sameCallerAs)) return undefined
+  return takeFrom(group, source)
+}
+
+/**
+ * The next item of a `forEach` as a task, or `undefined` once the items are
+ * used up. An iterator that throws answers its `forEach` with that defect at
+ * once, and the group goes on without it.
+ */
+const takeFrom = (group: TaskGroupImpl<any, any>, source: Source): TaskRecord<any, any> | undefined => {
+  let item: IteratorResult<Effect.Effect<any, any, any>>
+  try {
+    item = source.next()
+  } catch (defect) {
+    endSource(group, source, Effect.die(defect))
+    return undefined
+  }
+  if (item.done === true) {
+    endSource(group, source, Effect.void)
+    return undefined
+  }
+  return admit(group, item.value, source.forker)
+}
+
+const endSource = (
+  group: TaskGroupImpl<any, any>,
+  source: Source,
+  outcome: Effect.Effect<void, TaskGroup.TaskGroupClosedError>
+): void => {
+  const at = group.sources.indexOf(source)
+  if (at < 0) return
+  group.sources.splice(at, 1)
+  source.resume(outcome)
 }
 
 /**
@@ -500,9 +550,10 @@ const stopWaitingIfUnneeded = (group: TaskGroupImpl<any, any>): void => {
 }
 
 const refuseProducers = (group: TaskGroupImpl<any, any>): void => {
-  if (group.producers.length === 0) return
+  if (group.producers.length === 0 && group.sources.length === 0) return
   const refused = Effect.fail(closedError(group))
   for (const producer of group.producers.splice(0)) producer.resume(refused)
+  for (const source of group.sources.splice(0)) source.resume(refused)
   stopWaitingIfUnneeded(group)
 }
 
@@ -577,6 +628,7 @@ export const make = <A = unknown, E = never>(
         lowWater: Math.floor(backlog / 2),
         queued: [],
         producers: [],
+        sources: [],
         running: new Set(),
         stopWaitingForPermit: undefined,
         forker: runtime.forkerOf(fiber, undefined),
@@ -812,23 +864,67 @@ export const run = <A, E, X, E2, R>(
   )
 
 /**
- * Creates a task per item, one after another, as `createTask` would in a
- * loop. The iterator is advanced inside the effect, so an iterator that
- * throws makes `forEach` die with that defect, and the group interrupts what
- * it started, as `Effect.forEach` does.
+ * Creates a task per item, in item order. In a group with its own permits
+ * the items are taken as permits free up (see `Source`); otherwise it is a
+ * `createTask` loop. Either way the iterator is advanced inside the group's
+ * steps, never ahead of them: an iterator that throws makes `forEach` die
+ * with that defect at once, and the group interrupts what it started, as
+ * `Effect.forEach` does.
+ *
+ * @internal
  */
-const feed = <I, A, E, R>(
+export const feed = <I, A, E, R>(
   self: TaskGroup.TaskGroup<A, E>,
   items: Iterable<I>,
   f: (item: I, index: number) => Effect.Effect<A, E, R>
-): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
-  Effect.gen(function*() {
-    let index = 0
-    for (const item of items) {
-      const i = index++
-      yield* createTask(self, Effect.suspend(() => f(item, i)))
-    }
+): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> => {
+  const group = impl(self)
+  if (group.capacity === undefined) {
+    return Effect.gen(function*() {
+      let index = 0
+      for (const item of items) {
+        const i = index++
+        yield* createTask(self, Effect.suspend(() => f(item, i)))
+      }
+    })
+  }
+  return Effect.withFiberRuntime<void, TaskGroup.TaskGroupClosedError, R>((caller) => {
+    const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
+    return Effect.async<void, TaskGroup.TaskGroupClosedError>((resume) => {
+      if (!takesTasks(group)) return resume(Effect.fail(closedError(group)))
+      let iterator: Iterator<I>
+      try {
+        iterator = items[Symbol.iterator]()
+      } catch (defect) {
+        return resume(Effect.die(defect))
+      }
+      let index = 0
+      const source: Source = {
+        forker,
+        next: () => {
+          const item = iterator.next()
+          if (item.done === true) return item
+          const i = index++
+          return { done: false, value: Effect.suspend(() => f(item.value, i)) }
+        },
+        resume
+      }
+      group.sources.push(source)
+      // in line behind any waiting createTask, as a loop would be
+      while (group.free > 0 && group.queued.length === 0 && group.producers.length === 0) {
+        const task = takeFrom(group, source)
+        if (task === undefined) break
+        group.free--
+        start(group, task)
+      }
+      notifyStats(group)
+      return Effect.sync(() => {
+        const at = group.sources.indexOf(source)
+        if (at >= 0) group.sources.splice(at, 1)
+      })
+    })
   })
+}
 
 /** @internal */
 export const forEach = dual<
@@ -859,7 +955,7 @@ export const debugState = (self: TaskGroup.TaskGroup<any, any>) => {
     producers: group.producers.length,
     running: group.running.size,
     waitingForPermit: group.stopWaitingForPermit !== undefined,
-    joiners: group.joiners.length,
+    joiners: group.joiners.length + group.sources.length,
     subscribers: group.statsFeeds.size + group.completionFeeds.size
   }
 }

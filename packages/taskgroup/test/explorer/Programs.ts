@@ -6,6 +6,7 @@
  */
 import { TaskGroup } from "@volley/taskgroup"
 import { Effect, FastCheck, Fiber } from "effect"
+import * as internal from "../../src/internal/taskGroup.js"
 import type { Harness } from "./Explorer.js"
 
 /** `long` outlives every other task by far, so that it is the one that gets interrupted from outside. */
@@ -32,6 +33,8 @@ interface GroupSpec {
   readonly producers: ReadonlyArray<{
     readonly tasks: ReadonlyArray<TaskSpec>
     readonly interruptAfter: number | undefined
+    /** Hands its tasks over as `forEach` does, rather than by `createTask` calls. */
+    readonly asForEach: boolean
   }>
   /** The group's scope is interrupted this long after it opened. */
   readonly interruptScopeAfter: number | undefined
@@ -94,7 +97,8 @@ export const programSpec: FastCheck.Arbitrary<ProgramSpec> = FastCheck.integer({
         producers: FastCheck.array(
           FastCheck.record({
             tasks: FastCheck.array(taskSpec, { maxLength: 5 }),
-            interruptAfter: maybe(FastCheck.integer({ min: 0, max: 8 }))
+            interruptAfter: maybe(FastCheck.integer({ min: 0, max: 8 })),
+            asForEach: FastCheck.boolean()
           }),
           { minLength: 1, maxLength: 2 }
         ),
@@ -143,18 +147,23 @@ export const program = (spec: ProgramSpec) => (h: Harness) =>
         const group = yield* h.group<number, unknown>(`group ${g}`, options(semaphores, groupSpec))
         const producers = yield* Effect.forEach(groupSpec.producers, (producer) =>
           Effect.fork(
-            Effect.forEach(producer.tasks, (task, i) =>
-              Effect.flatMap(h.createTask(group, body(h, task, i)), (handle) =>
-                task.interruptAfter === undefined
-                  ? Effect.void
-                  : Effect.forkDaemon(Effect.zipRight(Effect.sleep(task.interruptAfter), handle.interrupt))), {
-              discard: true
-            }).pipe(
-              producer.interruptAfter === undefined
-                ? (self) => self
-                : Effect.timeout(producer.interruptAfter),
-              Effect.ignore
-            )
+            producer.asForEach
+              ? internal.feed(group, producer.tasks, (task, i) => h.task(group, body(h, task, i))).pipe(
+                producer.interruptAfter === undefined ? (self) => self : Effect.timeout(producer.interruptAfter),
+                Effect.ignore
+              ) :
+              Effect.forEach(producer.tasks, (task, i) =>
+                Effect.flatMap(h.createTask(group, body(h, task, i)), (handle) =>
+                  task.interruptAfter === undefined
+                    ? Effect.void
+                    : Effect.forkDaemon(Effect.zipRight(Effect.sleep(task.interruptAfter), handle.interrupt))), {
+                discard: true
+              }).pipe(
+                producer.interruptAfter === undefined
+                  ? (self) => self
+                  : Effect.timeout(producer.interruptAfter),
+                Effect.ignore
+              )
           ))
         yield* Fiber.joinAll(producers)
         if (groupSpec.joins) yield* Effect.ignore(TaskGroup.join(group))
