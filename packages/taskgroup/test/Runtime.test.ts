@@ -102,4 +102,38 @@ describe("runtime", () => {
       ).pipe(Effect.withScheduler(Scheduler.defaultScheduler))
       assert.notStrictEqual(byDefault, Scheduler.defaultScheduler)
     }))
+
+  it.effect("forkerOf reuses its Forker while the caller's FiberRefs stay the same", () =>
+    Effect.gen(function*() {
+      const label = FiberRef.unsafeMake("a")
+      const [first, second] = yield* Effect.withFiberRuntime<readonly [runtime.Forker, runtime.Forker]>((caller) => {
+        const first = runtime.forkerOf(caller, undefined)
+        return Effect.succeed([first, runtime.forkerOf(caller, first)] as const)
+      })
+      assert.strictEqual(second, first)
+      const third = yield* Effect.zipRight(
+        FiberRef.set(label, "b"),
+        Effect.withFiberRuntime<runtime.Forker>((caller) => Effect.succeed(runtime.forkerOf(caller, first)))
+      )
+      assert.notStrictEqual(third, first)
+    }))
+
+  it.effect("isAsForked tells a fiber left as it was forked from one a task changed", () =>
+    Effect.gen(function*() {
+      const label = FiberRef.unsafeMake("a")
+      const check = (change: Effect.Effect<unknown>) =>
+        Effect.withFiberRuntime<boolean>((self) => {
+          const snapshot = runtime.snapshotOf(self)
+          return Effect.map(change, () => runtime.isAsForked(self, snapshot))
+        }).pipe(Effect.fork, Effect.flatMap(Fiber.join))
+      assert.isTrue(yield* check(Effect.succeed(1)))
+      assert.isTrue(yield* check(Effect.sleep(0)))
+      assert.isFalse(yield* check(FiberRef.set(label, "b")))
+      assert.isFalse(yield* check(Effect.fork(Effect.never)))
+      assert.isFalse(
+        yield* check(
+          Effect.annotateCurrentSpan("k", "v").pipe(Effect.withSpan("s"), Effect.zipRight(FiberRef.set(label, "c")))
+        )
+      )
+    }))
 })
