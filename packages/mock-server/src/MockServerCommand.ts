@@ -120,7 +120,8 @@ const printError = (message: string) => Effect.sync(() => void process.stderr.wr
  * import { MockServerCommand } from "@volley/mock-server"
  * import { Effect } from "effect"
  *
- * MockServerCommand.run(process.argv).pipe(
+ * // `mock-server --help`; pass process.argv to take the real command line
+ * MockServerCommand.run(["node", "mock-server", "--help"]).pipe(
  *   Effect.provide(NodeContext.layer),
  *   NodeRuntime.runMain({ disableErrorReporting: true, teardown: MockServerCommand.teardown })
  * )
