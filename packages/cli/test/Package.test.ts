@@ -121,6 +121,17 @@ const strictNodeNext = (files: ReadonlyArray<string>) => ({
   files
 })
 
+// Older projects resolve packages by main/types and typesVersions, not by exports.
+const legacyNode10 = (files: ReadonlyArray<string>) => ({
+  compilerOptions: {
+    ...strictNodeNext(files).compilerOptions,
+    module: "es2022",
+    moduleResolution: "node10",
+    noEmit: true
+  },
+  files
+})
+
 describe("the published packages", () => {
   it("pack from a clean tree and install with npm into an empty project", { timeout: 600_000 }, async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "volley-pack-"))
@@ -165,6 +176,9 @@ describe("the published packages", () => {
       fs.writeFileSync(path.join(project, "library.ts"), libraryUse)
       fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(strictNodeNext(["library.ts"])))
       assert.strictEqual(await typeErrors(project), "", "strict nodenext type-check without skipLibCheck")
+      fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(legacyNode10(["library.ts"])))
+      assert.strictEqual(await typeErrors(project), "", "the packages are found with moduleResolution node10")
+      fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(strictNodeNext(["library.ts"])))
       assert.strictEqual(
         (await run("node", ["library.js", "offline"], project)).stdout.trim(),
         "(Missing data at RIOT_API_KEY: \"the Riot API needs a key: set RIOT_API_KEY " +
