@@ -5,10 +5,12 @@
  */
 import { assert, beforeAll, describe, it } from "@effect/vitest"
 import { execFile, execFileSync } from "node:child_process"
+import { createRequire } from "node:module"
 import * as path from "node:path"
 import { promisify } from "node:util"
 
 const packageDir = path.join(import.meta.dirname, "..")
+const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 const bin = path.join(packageDir, "dist", "bin.js")
 const execFileAsync = promisify(execFile)
 const escape = "\x1b["
@@ -35,7 +37,8 @@ const helpOnTerminal = async (extra: NodeJS.ProcessEnv) =>
   })).stdout
 
 beforeAll(() => {
-  execFileSync("npx", ["tsc", "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
+  // the compiler itself, not npx: under pnpm, npx warns about every npm_config_* variable pnpm set
+  execFileSync(process.execPath, [tscBin, "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
 }, 180_000)
 
 describe("volley --help", () => {

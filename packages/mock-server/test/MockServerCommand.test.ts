@@ -4,9 +4,11 @@
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { createRequire } from "node:module"
 import * as path from "node:path"
 
 const packageDir = path.join(import.meta.dirname, "..")
+const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 const bin = path.join(packageDir, "bin", "mock-server.js")
 
 interface Run {
@@ -29,7 +31,8 @@ const finished = (child: ChildProcess): Promise<Run> => {
 const mockServer = (args: ReadonlyArray<string>) => finished(start(args))
 
 beforeAll(() => {
-  execFileSync("npx", ["tsc", "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
+  // the compiler itself, not npx: under pnpm, npx warns about every npm_config_* variable pnpm set
+  execFileSync(process.execPath, [tscBin, "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
 }, 180_000)
 
 describe("mock-server", () => {
