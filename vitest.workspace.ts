@@ -6,12 +6,12 @@ const packages = path.join(import.meta.dirname, "packages")
 // Tests run against each package's sources, not its built dist/, so a check
 // never depends on a stale build.
 const alias = [
-  { find: /^@volley\/(\w+)$/, replacement: path.join(packages, "$1", "src", "index.ts") },
-  { find: /^@volley\/(\w+)\/(\w+)$/, replacement: path.join(packages, "$1", "src", "$2.ts") }
+  { find: /^@volley\/([\w-]+)$/, replacement: path.join(packages, "$1", "src", "index.ts") },
+  { find: /^@volley\/([\w-]+)\/(\w+)$/, replacement: path.join(packages, "$1", "src", "$2.ts") }
 ]
 
 export default defineWorkspace(
-  ["taskgroup", "riot", "cli", "bench"].map((name) => ({
+  ["taskgroup", "riot", "mock-server", "cli", "bench"].map((name) => ({
     resolve: { alias },
     test: { name, root: path.join(packages, name), include: ["test/**/*.test.ts"] }
   }))

@@ -7,7 +7,8 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
+import { MockServer } from "@volley/mock-server"
+import { RiotClient, RiotRateLimiter } from "@volley/riot"
 import type { Routing } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
 import * as Data from "effect/Data"

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { MockServer } from "@volley/riot"
+import { MockServer } from "@volley/mock-server"
 import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { MockServer } from "@volley/riot"
+import { MockServer } from "@volley/mock-server"
 import * as fs from "node:fs"
 import * as Http from "./Http.js"
 

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs the suite and writes `results/latest.json`,
+ * `npx -y pnpm@10.34.8 bench`: runs the suite and writes `results/latest.json`,
  * `docs/benchmarks.md` and `docs/benchmarks-overhead.svg` (a full run), or
  * `.bench-out/` (a quick or partial run). The flags are listed in
  * `docs/benchmarks.md`.

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { MockServer } from "@volley/riot"
+import { MockServer } from "@volley/mock-server"
 import * as Effect from "effect/Effect"
 
 /**

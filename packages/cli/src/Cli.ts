@@ -1,7 +1,8 @@
 /**
  * The `volley` command line: `volley matches <gameName#tagLine>` fetches a
  * player's recent matches concurrently through a `TaskGroup`, and
- * `volley mock-server` runs the local Riot API mock on its own.
+ * `volley mock-server` runs the local Riot API mock on its own: the
+ * `mock-server` command of `@volley/mock-server`, with the same flags.
  *
  * Exit codes: {@link ExitCode}.
  *
@@ -14,7 +15,8 @@ import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as NodeContext from "@effect/platform-node/NodeContext"
 import type { Teardown } from "@effect/platform/Runtime"
-import { MockServer, Routing } from "@volley/riot"
+import { MockServerCommand } from "@volley/mock-server"
+import { Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -28,8 +30,8 @@ import * as Ref from "effect/Ref"
 import { riotClientLayer } from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
 import { matches as fetchMatches } from "./internal/matches.js"
-import { serveMock } from "./internal/mockServerCommand.js"
 import { processOutput } from "./internal/output.js"
+import { withPlainTextUnlessTerminal } from "./internal/plainText.js"
 import { parseRiotId } from "./internal/riotId.js"
 
 /**
@@ -154,57 +156,6 @@ export const matchesCommand = Command.make(
     })
 ).pipe(Command.withDescription("Fetch a player's recent matches concurrently and print one row per match."))
 
-const appLimit = Options.text("app-limit").pipe(
-  Options.withDefault(MockServer.formatRateLimitWindows(MockServer.defaultAppLimits)),
-  Options.mapEffect((
-    input
-  ): Effect.Effect<ReadonlyArray<MockServer.RateLimitWindow> | false, ValidationError.ValidationError> =>
-    input === "off"
-      ? Effect.succeed(false)
-      : Either.match(MockServer.parseRateLimitWindows(input), {
-        onLeft: (error) => Effect.fail(invalid(`--app-limit: ${error.message}, or "off"`)),
-        onRight: Effect.succeed
-      })
-  ),
-  Options.withDescription("The application rate limits, Riot style (default 20:1,100:120), or off.")
-)
-
-const faultRate = Options.float("fault-rate").pipe(
-  Options.withDefault(0),
-  Options.mapEffect((rate) =>
-    rate >= 0 && rate <= 1
-      ? Effect.succeed(rate)
-      : Effect.fail(invalid(`--fault-rate must be from 0 to 1, got ${rate}`))
-  ),
-  Options.withDescription(
-    "About this share of match fetches fault (default 0): half 500/503 (retried), half truncated JSON."
-  )
-)
-
-/**
- * `volley mock-server`: the Riot API mock on its own, until Ctrl-C.
- *
- * @since 0.1.0
- * @category commands
- */
-export const mockServerCommand = Command.make(
-  "mock-server",
-  {
-    port: Options.integer("port").pipe(
-      Options.withDefault(0),
-      Options.mapEffect(integerBetween("port", 0, 65535)),
-      Options.withDescription("The port to listen on; 0 (the default) picks a free one.")
-    ),
-    seed: Options.integer("seed").pipe(
-      Options.withDefault(MockServer.defaultSeed),
-      Options.withDescription("The dataset seed (default 1).")
-    ),
-    appLimits: appLimit,
-    faultRate
-  },
-  (config) => Effect.flatMap(processOutput, (output) => serveMock(config, output))
-).pipe(Command.withDescription("Run the local Riot API mock server until Ctrl-C."))
-
 /**
  * The root `volley` command with its subcommands.
  *
@@ -213,7 +164,7 @@ export const mockServerCommand = Command.make(
  */
 export const command = Command.make("volley").pipe(
   Command.withDescription("Fetch League of Legends matches concurrently with Effect."),
-  Command.withSubcommands([matchesCommand, mockServerCommand])
+  Command.withSubcommands([matchesCommand, MockServerCommand.command])
 )
 
 const cli = Command.run(command, { name: "volley", version: "0.1.0" })
@@ -268,6 +219,7 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
   cli(argv).pipe(
+    withPlainTextUnlessTerminal,
     Effect.as(ExitCode.success),
     Effect.catchAllCause((cause) =>
       Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)

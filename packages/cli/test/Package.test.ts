@@ -1,97 +1,223 @@
 /**
- * The packages as a user gets them: built, packed by pnpm (which turns
- * `workspace:` ranges into versions), unpacked into a plain Node ESM project
- * and used only through their exports maps and bin.
+ * The packages as a library user gets them: packed by pnpm from a clean copy
+ * of the repository (no dist/, so packing must build), then installed with
+ * plain npm from the tarballs into an empty project, the third-party
+ * dependencies coming from the npm registry.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { promisify } from "node:util"
 
-const packagesDir = path.join(import.meta.dirname, "..", "..")
-const cliDir = path.join(packagesDir, "cli")
-const published = ["taskgroup", "riot", "cli"]
-// what a user's own install would put beside them
-const thirdParty = [
-  "effect",
-  "@effect/cli",
-  "@effect/platform",
-  "@effect/platform-node",
-  "@effect/printer",
-  "@effect/printer-ansi"
-]
+const rootDir = path.join(import.meta.dirname, "..", "..", "..")
+const published = ["taskgroup", "riot", "mock-server", "cli"]
+const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 
-const run = (command: string, args: ReadonlyArray<string>, cwd: string) =>
-  execFileSync(command, args, { cwd, encoding: "utf8" }).trim()
+// The test runs under pnpm, whose npm_config_* variables make a child npm print a warning per unknown key.
+const childEnv: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) =>
+      !name.toLowerCase().startsWith("npm_config_") && !name.startsWith("RIOT_") && !name.startsWith("VOLLEY_")
+    )
+  ),
+  npm_config_update_notifier: "false",
+  npm_config_fund: "false",
+  npm_config_audit: "false"
+}
 
-describe("the published packages", () => {
-  it("import from packed tarballs in a plain Node ESM project, and the bin runs", { timeout: 180_000 }, () => {
-    run("npx", ["tsc", "-b", ...published.map((name) => `../${name}/tsconfig.src.json`)], cliDir)
-    const project = fs.mkdtempSync(path.join(os.tmpdir(), "volley-pack-"))
-    try {
-      for (const name of published) {
-        const tarball = run(
-          "npx",
-          ["-y", "pnpm@10.34.8", "pack", "--pack-destination", project],
-          path.join(packagesDir, name)
-        )
-          .split("\n").at(-1)!
-        const manifest = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], project))
-        assert.notInclude(JSON.stringify(manifest), "workspace:", `${name} must not publish workspace ranges`)
-        const target = path.join(project, "node_modules", "@volley", name)
-        fs.mkdirSync(target, { recursive: true })
-        run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], project)
-      }
-      const require = createRequire(path.join(cliDir, "package.json"))
-      for (const name of thirdParty) {
-        const link = path.join(project, "node_modules", name)
-        fs.mkdirSync(path.dirname(link), { recursive: true })
-        fs.symlinkSync(path.dirname(require.resolve(`${name}/package.json`)), link)
-      }
-      fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ type: "module" }))
-      fs.writeFileSync(
-        path.join(project, "main.js"),
-        `import { Effect, Layer } from "effect"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+// Asynchronous, so that minutes of npm and tsc do not block the test worker's event loop.
+const execFileAsync = promisify(execFile)
+
+const run = async (command: string, args: ReadonlyArray<string>, cwd: string) => {
+  try {
+    return await execFileAsync(command, args, { cwd, env: childEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+  } catch (error) {
+    const failed = error as { readonly code?: unknown; readonly stdout?: string; readonly stderr?: string }
+    throw new Error(`${command} ${args.join(" ")} exited ${failed.code}\n${failed.stdout}\n${failed.stderr}`)
+  }
+}
+
+/** The compiler's diagnostics for a project, empty when it type-checks. */
+const typeErrors = (project: string) =>
+  execFileAsync(process.execPath, [tscBin, "-p", project], { cwd: project, encoding: "utf8" }).then(
+    ({ stderr, stdout }) => stdout + stderr,
+    (error: { readonly stdout: string; readonly stderr: string }) => error.stdout + error.stderr
+  )
+
+/** What a fresh clone has: the repository without installed, built or generated files. */
+const cleanCopy = (target: string) => {
+  const skipped = new Set(["node_modules", "dist", ".tsbuildinfo", ".git", "coverage", ".bench-out"])
+  fs.cpSync(rootDir, target, {
+    recursive: true,
+    filter: (source) => {
+      const relative = path.relative(rootDir, source)
+      const name = path.basename(source)
+      return !skipped.has(name) && !name.startsWith(".docs-check-") && !/^packages\/[^/]+\/docs$/.test(relative)
+    }
+  })
+}
+
+const exists = (project: string, name: string) => fs.existsSync(path.join(project, "node_modules", name))
+
+// Uses only @volley/taskgroup and @volley/riot on @effect/platform's fetch client: what a library user writes.
+const libraryUse = `import { FetchHttpClient } from "@effect/platform"
+import { RiotClient, RiotRateLimiter } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
-import { MockServer, RiotClient, RiotRateLimiter, Routing } from "@volley/riot"
-import * as RiotSchema from "@volley/riot/RiotSchema"
-import { Cli } from "@volley/cli"
+import { ConfigError, ConfigProvider, Effect, Layer, Redacted } from "effect"
 
-const fetchTwo = (puuid) => Effect.gen(function*() {
-  const riot = yield* RiotClient.RiotClient
-  const ids = yield* riot.getLolMatchV5MatchIdsByPuuid({ region: "americas", puuid, count: 2 })
-  return yield* TaskGroup.forEach(ids, (id) => riot.getLolMatchV5Match({ region: "americas", id }))
+export const fetchRecentMatches = (baseUrl: string, apiKey: string, puuid: string) =>
+  Effect.gen(function*() {
+    const riot = yield* RiotClient.RiotClient
+    const ids = yield* riot.getLolMatchV5MatchIdsByPuuid({ region: "americas", puuid, count: 5 })
+    const { failures, results } = yield* TaskGroup.forEach(ids, (id) => riot.getLolMatchV5Match({ region: "americas", id }))
+    return { matches: results.length, failed: failures.length }
+  }).pipe(
+    Effect.provide(
+      RiotClient.layerWith({ apiKey: Redacted.make(apiKey), baseUrl }).pipe(
+        Layer.provide([FetchHttpClient.layer, RiotRateLimiter.layer])
+      )
+    )
+  )
+
+// Without a key the configured layer must fail at once: this runs with no network at all.
+export const withoutKey: Effect.Effect<string> = RiotClient.getLolMatchV5Match({ region: "americas", id: "NA1_1" }).pipe(
+  Effect.provide(RiotClient.layer.pipe(Layer.provide(FetchHttpClient.layer))),
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
+  Effect.match({
+    onFailure: (error) => ConfigError.isConfigError(error) ? String(error) : \`unexpected \${error._tag}\`,
+    onSuccess: () => "unexpected success"
+  })
+)
+
+if (process.argv[2] === "offline") console.log(await Effect.runPromise(withoutKey))
+`
+
+const withMock = `import { MockServer } from "@volley/mock-server"
+import { Effect, Redacted } from "effect"
+import { fetchRecentMatches } from "./library.js"
+
+const program = Effect.gen(function*() {
+  const mock = yield* MockServer.make()
+  return yield* fetchRecentMatches(mock.baseUrl, Redacted.value(mock.apiKey), mock.accounts[0].puuid)
+})
+console.log(JSON.stringify(await Effect.runPromise(Effect.scoped(program))))
+`
+
+const strictNodeNext = (files: ReadonlyArray<string>) => ({
+  compilerOptions: {
+    strict: true,
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    // @effect/platform's own types name DOM ones (Storage, Transferable), so Effect's templates include the DOM lib.
+    lib: ["es2022", "dom", "dom.iterable"],
+    types: ["node"],
+    skipLibCheck: false,
+    outDir: "."
+  },
+  files
 })
 
-const program = Effect.scoped(Effect.gen(function*() {
-  const mock = yield* MockServer.make()
-  const { results } = yield* fetchTwo(mock.accounts[0].puuid).pipe(
-    Effect.provide(RiotClient.layerWith({ apiKey: mock.apiKey, baseUrl: mock.baseUrl }).pipe(
-      Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
-    ))
-  )
-  return {
-    matches: results.length,
-    region: Routing.regionOf("euw1"),
-    schema: typeof RiotSchema.LolMatchV5Match,
-    exitCodes: Cli.ExitCode
-  }
-}))
-console.log(JSON.stringify(await Effect.runPromise(program)))
-`
+// Older projects resolve packages by main/types and typesVersions, not by exports.
+const legacyNode10 = (files: ReadonlyArray<string>) => ({
+  compilerOptions: {
+    ...strictNodeNext(files).compilerOptions,
+    module: "es2022",
+    moduleResolution: "node10",
+    noEmit: true
+  },
+  files
+})
+
+describe("the published packages", () => {
+  it("pack from a clean tree and install with npm into an empty project", { timeout: 600_000 }, async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "volley-pack-"))
+    try {
+      const tree = path.join(work, "tree")
+      const tarballs = path.join(work, "tarballs")
+      const project = path.join(work, "project")
+      fs.mkdirSync(tarballs)
+      fs.mkdirSync(project)
+      cleanCopy(tree)
+      await run("npx", ["-y", "pnpm@10.34.8", "install", "--frozen-lockfile", "--prefer-offline"], tree)
+
+      const tarballOf: Record<string, string> = {}
+      for (const name of published) {
+        const packed = await run(
+          "npx",
+          ["-y", "pnpm@10.34.8", "pack", "--pack-destination", tarballs],
+          path.join(tree, "packages", name)
+        )
+        tarballOf[name] = packed.stdout.trim().split("\n").at(-1)!
+        const listing = (await run("tar", ["-tzf", tarballOf[name]], work)).stdout.split("\n")
+        assert.include(listing, "package/dist/index.js", `${name} is packed with its build`)
+        assert.include(listing, "package/dist/index.d.ts", `${name} is packed with its types`)
+        const manifest = JSON.parse((await run("tar", ["-xzOf", tarballOf[name], "package/package.json"], work)).stdout)
+        assert.notInclude(JSON.stringify(manifest), "workspace:", `${name} must not publish workspace ranges`)
+        assert.deepStrictEqual(manifest.engines, { node: ">=20.19" })
+        assert.strictEqual(manifest.types, "./dist/index.d.ts")
+        for (const subpath of Object.keys(manifest.exports)) {
+          assert.notMatch(subpath, /\*|internal|bin/, `${name} exports only public modules`)
+        }
+      }
+
+      fs.writeFileSync(
+        path.join(project, "package.json"),
+        JSON.stringify({ name: "user", private: true, type: "module" })
       )
-      assert.deepStrictEqual(JSON.parse(run("node", ["main.js"], project)), {
-        matches: 2,
-        region: "europe",
-        schema: "function",
-        exitCodes: { success: 0, failure: 1, usage: 2, interrupted: 130 }
+      await run("npm", ["install", tarballOf.taskgroup, tarballOf.riot, "@types/node@20"], project)
+      assert.isTrue(exists(project, "@effect/platform"), "npm installs the peer @effect/platform")
+      assert.isFalse(exists(project, "@effect/platform-node"), "@volley/riot installs without @effect/platform-node")
+      assert.isFalse(exists(project, "ioredis"), "@volley/riot installs without ioredis")
+
+      fs.writeFileSync(path.join(project, "library.ts"), libraryUse)
+      fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(strictNodeNext(["library.ts"])))
+      assert.strictEqual(await typeErrors(project), "", "strict nodenext type-check without skipLibCheck")
+      fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(legacyNode10(["library.ts"])))
+      assert.strictEqual(await typeErrors(project), "", "the packages are found with moduleResolution node10")
+      fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify(strictNodeNext(["library.ts"])))
+      assert.strictEqual(
+        (await run("node", ["library.js", "offline"], project)).stdout.trim(),
+        "(Missing data at RIOT_API_KEY: \"the Riot API needs a key: set RIOT_API_KEY " +
+          "(development keys come from https://developer.riotgames.com)\")"
+      )
+      const internal = await run(
+        "node",
+        [
+          "--input-type=module",
+          "-e",
+          "await import(\"@volley/riot/internal/client/client\").catch((e) => console.log(e.code))"
+        ],
+        project
+      )
+      assert.strictEqual(internal.stdout.trim(), "ERR_PACKAGE_PATH_NOT_EXPORTED")
+
+      // @effect/platform-node's types import ws, whose types a user checking libraries (no skipLibCheck) adds.
+      await run("npm", ["install", tarballOf["mock-server"], tarballOf.cli, "@types/ws"], project)
+      fs.copyFileSync(path.join(rootDir, "packages", "cli", "examples", "seed.ts"), path.join(project, "seed.ts"))
+      fs.writeFileSync(path.join(project, "withMock.ts"), withMock)
+      fs.writeFileSync(
+        path.join(project, "tsconfig.json"),
+        JSON.stringify(strictNodeNext(["library.ts", "withMock.ts", "seed.ts"]))
+      )
+      assert.strictEqual(await typeErrors(project), "", "the seed example type-checks as a user's file")
+      assert.deepStrictEqual(JSON.parse((await run("node", ["withMock.js"], project)).stdout), {
+        matches: 5,
+        failed: 0
       })
-      assert.include(run("node", ["node_modules/@volley/cli/dist/bin.js", "--help"], project), "matches")
+      assert.match((await run("node", ["seed.js"], project)).stdout, /^level \d+: 20 matches, 0 failed$/m)
+
+      const matches = await run("npx", ["volley", "matches", "200#16384"], project)
+      assert.strictEqual(JSON.parse(matches.stdout).matches.length, 20)
+      assert.notMatch(matches.stderr, /npm (warn|notice)/)
+      const help = (await run("npx", ["mock-server", "--help"], project)).stdout
+      assert.include(help, "--app-limit")
+      assert.notInclude(help, "\x1b[")
     } finally {
-      fs.rmSync(project, { recursive: true, force: true })
+      fs.rmSync(work, { recursive: true, force: true })
     }
   })
 })

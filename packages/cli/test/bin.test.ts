@@ -5,10 +5,12 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 
 const packageDir = path.join(import.meta.dirname, "..")
+const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 const bin = path.join(packageDir, "dist", "bin.js")
 
 /** The environment of a user without a Riot key, so every run is in embedded mode unless a test says otherwise. */
@@ -49,7 +51,8 @@ const hasScript = (() => {
 })()
 
 beforeAll(() => {
-  execFileSync("npx", ["tsc", "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
+  // the compiler itself, not npx: under pnpm, npx warns about every npm_config_* variable pnpm set
+  execFileSync(process.execPath, [tscBin, "-b", "tsconfig.src.json"], { cwd: packageDir, stdio: "inherit" })
 }, 180_000)
 
 describe("volley matches", () => {

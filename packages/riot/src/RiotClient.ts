@@ -17,12 +17,16 @@
  * Endpoints are named after Riot's API and method, as in Pulsefire:
  * `getLolMatchV5Match` is match-v5's getMatch.
  *
+ * This module needs only `@effect/platform`'s `HttpClient`: provide any
+ * implementation of it, such as `FetchHttpClient.layer`, or use
+ * `NodeRiotClient.layer` from `@volley/riot/node`, which brings Node's undici
+ * client (and needs `@effect/platform-node`).
+ *
  * @since 0.1.0
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -92,8 +96,10 @@ export const RiotClient: Context.Tag<RiotClient, RiotClient> = internal.RiotClie
 /**
  * How the client talks to Riot.
  *
- * - `apiKey`: sent as `X-Riot-Token`; without one, requests go unsigned and
- *   Riot's 401 becomes an `AuthError` of kind `missing`.
+ * - `apiKey`: sent as `X-Riot-Token`; without one, requests go unsigned (for
+ *   a proxy that signs them) and Riot's 401 becomes an `AuthError` of kind
+ *   `missing`. {@link layerConfig} refuses to start without a key for Riot's
+ *   own hosts.
  * - `baseUrl`: a template in which `{route}` is replaced by the routing value;
  *   default `https://{route}.api.riotgames.com`.
  * - `maxRetries`: retries after the first attempt, default 3.
@@ -136,14 +142,14 @@ export const config: Config.Config<Options> = internal.config
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
+ * import { FetchHttpClient } from "@effect/platform"
  * import { RiotClient, RiotRateLimiter } from "@volley/riot"
  * import { Effect, Redacted } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   const riot = yield* RiotClient.make({ apiKey: Redacted.make("RGAPI-...") })
  *   return yield* riot.getAccountV1ByRiotId({ region: "americas", gameName: "200", tagLine: "16384" })
- * }).pipe(Effect.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer]))
+ * }).pipe(Effect.provide([FetchHttpClient.layer, RiotRateLimiter.layer]))
  * ```
  *
  * @since 0.1.0
@@ -159,12 +165,12 @@ export const make: (
  *
  * @example
  * ```ts
- * import { NodeHttpClient } from "@effect/platform-node"
+ * import { FetchHttpClient } from "@effect/platform"
  * import { RiotClient, RiotRateLimiter } from "@volley/riot"
  * import { Layer } from "effect"
  *
  * const RiotLive = RiotClient.layerWith({ baseUrl: "http://127.0.0.1:8080/{route}" }).pipe(
- *   Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
+ *   Layer.provide([FetchHttpClient.layer, RiotRateLimiter.layer])
  * )
  * ```
  *
@@ -180,6 +186,19 @@ export const layerWith = (
  * A client configured by {@link config}, on the `HttpClient` and
  * {@link RiotRateLimiter} in context.
  *
+ * Without `RIOT_API_KEY` and `RIOT_BASE_URL` every call would go to Riot
+ * unsigned and come back 401, so the layer fails at once instead, with a
+ * `ConfigError` that names `RIOT_API_KEY`, and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { RiotClient, RiotRateLimiter } from "@volley/riot"
+ * import { Layer } from "effect"
+ *
+ * const RiotLive = RiotClient.layerConfig.pipe(Layer.provide([FetchHttpClient.layer, RiotRateLimiter.layer]))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -187,27 +206,42 @@ export const layerConfig: Layer.Layer<
   RiotClient,
   ConfigError.ConfigError,
   HttpClient.HttpClient | RiotRateLimiter.RiotRateLimiter
-> = Layer.effect(RiotClient, Effect.flatMap(internal.config, internal.make))
+> = Layer.effect(
+  RiotClient,
+  Effect.flatMap(
+    internal.config,
+    (options) =>
+      options.apiKey === undefined && options.baseUrl === internal.defaults.baseUrl
+        ? Effect.fail(ConfigError.MissingData(["RIOT_API_KEY"], missingKeyMessage))
+        : internal.make(options)
+  )
+)
+
+const missingKeyMessage =
+  "the Riot API needs a key: set RIOT_API_KEY (development keys come from https://developer.riotgames.com)"
 
 /**
- * The ready-to-use client: configured by {@link config}, on Node's undici
- * HTTP client and an in-memory {@link RiotRateLimiter}.
+ * The client configured by {@link config}, with an in-memory
+ * {@link RiotRateLimiter}, on the `HttpClient` in context. On Node,
+ * `NodeRiotClient.layer` from `@volley/riot/node` provides one.
  *
  * @example
  * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
  * import { RiotClient } from "@volley/riot"
  * import { Effect } from "effect"
  *
  * const program = RiotClient.getLolMatchV5Match({ region: "americas", id: "NA1_5000000000" }).pipe(
- *   Effect.provide(RiotClient.layer)
+ *   Effect.provide(RiotClient.layer),
+ *   Effect.provide(FetchHttpClient.layer)
  * )
  * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<RiotClient, ConfigError.ConfigError> = layerConfig.pipe(
-  Layer.provide([NodeHttpClient.layerUndici, RiotRateLimiter.layer])
+export const layer: Layer.Layer<RiotClient, ConfigError.ConfigError, HttpClient.HttpClient> = layerConfig.pipe(
+  Layer.provide(RiotRateLimiter.layer)
 )
 
 /**

@@ -17,14 +17,8 @@ export * as Routing from "./Routing.js"
 export * as RiotSchema from "./RiotSchema.js"
 
 /**
- * A local Riot API mock server with Riot's shapes, rate limits and seeded faults.
- *
- * @since 0.1.0
- */
-export * as MockServer from "./MockServer.js"
-
-/**
- * The Riot API client: endpoints, configuration and layers.
+ * The Riot API client: endpoints, configuration and layers, on any
+ * `HttpClient` (`@volley/riot/node` has the Node one).
  *
  * @since 0.1.0
  */

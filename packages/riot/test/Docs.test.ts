@@ -1,7 +1,8 @@
 /**
  * The guides' examples and the README's are code users copy: every `ts`
- * block in docs/ and the README must type-check against the current API.
- * This package sees every other one, so the check for all of docs/ lives here.
+ * block in docs/ and the README must type-check as shown, with nothing
+ * declared behind the reader's back. This package sees every other one, so
+ * the check for all of docs/ lives here.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
@@ -13,54 +14,34 @@ const packageDir = path.join(import.meta.dirname, "..")
 // the compiler itself, not npx: npx adds warnings of its own when run under pnpm
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
 const rootDir = path.join(packageDir, "..", "..")
-const guides = ["concurrent-requests.md", "taskgroup.md", "riot-client.md", "rate-limiting.md", "scaling.md"].map((
-  name
-) => path.join(rootDir, "docs", name))
-const readme = path.join(rootDir, "README.md")
+const docsDir = path.join(rootDir, "docs")
+const markdownFiles = [
+  path.join(rootDir, "README.md"),
+  ...fs.readdirSync(docsDir).filter((name) => name.endsWith(".md")).map((name) => path.join(docsDir, name))
+]
+const readme = fs.readFileSync(path.join(rootDir, "README.md"), "utf8")
+const seedExample = path.join(rootDir, "packages", "cli", "examples", "seed.ts")
 
-const codeBlocks = (markdown: string) => [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1])
+const codeBlocks = (markdown: string, language: string) =>
+  [...markdown.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((match) => match[1])
 
-const isModule = (code: string) => /^import /m.test(code)
-
-// The README continues its seed example with a snippet that has no imports of
-// its own: it runs inside the seed's generator, with the seed's names in scope.
-const inSeedContext = (snippet: string) =>
-  `import { type RiotError as RiotErrors, type RiotSchema, type Routing, RiotClient } from "@volley/riot"
-import { TaskGroup } from "@volley/taskgroup"
-import { Effect } from "effect"
-
-type Match = RiotSchema.LolMatchV5Match
-type RiotError = RiotErrors.RiotError
-declare const riot: RiotClient.RiotClient
-declare const matchIds: ReadonlyArray<string>
-declare const region: Routing.Region
-
-export const snippet = Effect.gen(function*() {
-${snippet}
-})
-`
+/** Commands in code: fenced blocks and inline code spans. */
+const codeSpans = (markdown: string) => [...markdown.matchAll(/```[\s\S]*?```|`[^`\n]+`/g)].map((match) => match[0])
 
 describe("the guides and the README", () => {
-  it("have examples that compile", { timeout: 120_000 }, () => {
+  it("have examples that compile as shown", { timeout: 120_000 }, () => {
     // inside the package, so that its node_modules resolve the examples' imports
     const dir = fs.mkdtempSync(path.join(packageDir, ".docs-check-"))
     try {
-      const write = (name: string, code: string) => {
-        const file = path.join(dir, `${name}.ts`)
-        fs.writeFileSync(file, `${code}\nexport {}\n`)
-        return file
-      }
-      const guideFiles = guides.flatMap((guide) =>
-        codeBlocks(fs.readFileSync(guide, "utf8")).map((code, i) => write(`${path.basename(guide, ".md")}-${i}`, code))
+      const files = markdownFiles.flatMap((file) =>
+        codeBlocks(fs.readFileSync(file, "utf8"), "ts").map((code, i) => {
+          const name = path.join(dir, `${path.basename(file, ".md")}-${i}.ts`)
+          // each block is a module of its own, as it would be in a reader's project
+          fs.writeFileSync(name, `${code}\nexport {}\n`)
+          return name
+        })
       )
-      assert.isAtLeast(guideFiles.length, 20)
-
-      const readmeBlocks = codeBlocks(fs.readFileSync(readme, "utf8"))
-      const seed = readmeBlocks.find(isModule)
-      assert.isDefined(seed, "the README has a seed example")
-      assert.include(seed, "@volley/riot")
-      assert.include(seed, "@volley/taskgroup")
-      readmeBlocks.forEach((code, i) => write(`README-${i}`, isModule(code) ? code : inSeedContext(code)))
+      assert.isAtLeast(files.length, 25)
 
       fs.writeFileSync(
         path.join(dir, "tsconfig.json"),
@@ -75,7 +56,9 @@ describe("the guides and the README", () => {
             paths: {
               "@volley/riot": ["../src/index.ts"],
               "@volley/riot/*": ["../src/*.ts"],
-              "@volley/taskgroup": ["../../taskgroup/src/index.ts"]
+              "@volley/taskgroup": ["../../taskgroup/src/index.ts"],
+              "@volley/mock-server": ["../../mock-server/src/index.ts"],
+              "@volley/cli": ["../../cli/src/index.ts"]
             }
           }
         })
@@ -85,6 +68,20 @@ describe("the guides and the README", () => {
       assert.strictEqual(tsc.status, 0)
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("show the seed example exactly as the file that `npx -y pnpm@10.34.8 seed` runs", () => {
+    const seed = codeBlocks(readme, "ts").find((code) => code.includes("TaskGroup.forEach"))
+    assert.strictEqual(seed, fs.readFileSync(seedExample, "utf8"))
+    assert.include(readme, "npx -y pnpm@10.34.8 seed")
+  })
+
+  it("run pnpm only through npx, as a fresh machine has no pnpm", () => {
+    for (const file of markdownFiles) {
+      for (const code of codeSpans(fs.readFileSync(file, "utf8"))) {
+        assert.notMatch(code, /(^|[\s`;&|(])pnpm\s/m, `${path.relative(rootDir, file)}: ${code}`)
+      }
     }
   })
 })

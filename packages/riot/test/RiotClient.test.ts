@@ -25,7 +25,10 @@ import * as RiotError from "../src/RiotError.js"
 import * as RiotRateLimiter from "../src/RiotRateLimiter.js"
 
 const apiKey = "RGAPI-test-secret-0123456789"
-const matchBody = readFileSync(new URL("../fixtures/match-v5/EUW1_6511808246.json", import.meta.url), "utf8")
+const matchBody = readFileSync(
+  new URL("../../mock-server/fixtures/match-v5/EUW1_6511808246.json", import.meta.url),
+  "utf8"
+)
 const accountBody = JSON.stringify({ puuid: "puuid-1", gameName: "200", tagLine: "16384" })
 
 const limitHeaders = { "x-app-rate-limit": "100:1", "x-method-rate-limit": "100:1" }

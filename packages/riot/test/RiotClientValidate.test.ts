@@ -6,7 +6,7 @@ import * as RiotSchema from "../src/RiotSchema.js"
 
 type Json = null | boolean | number | string | Array<Json> | { [key: string]: Json }
 
-const fixturesDir = new URL("../fixtures/match-v5/", import.meta.url)
+const fixturesDir = new URL("../../mock-server/fixtures/match-v5/", import.meta.url)
 const matches: ReadonlyArray<Json> = readdirSync(fixturesDir).map((file) =>
   JSON.parse(readFileSync(new URL(file, fixturesDir), "utf8"))
 )

@@ -1,6 +1,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
-import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
+import { MockServer } from "@volley/mock-server"
+import { RiotClient, RiotRateLimiter } from "@volley/riot"
 import * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -9,24 +10,10 @@ import * as Ref from "effect/Ref"
 import { MissingApiKey } from "./errors.js"
 
 /**
- * Faults for a mock's match fetches at roughly `rate` per request: half are
- * 500/503 answers, which the client retries, half truncated bodies, which it
- * cannot, so they surface as failed matches.
- *
- * @internal
- */
-export const faultsAtRate = (rate: number, latencyMillis = 0): MockServer.FaultOptions => ({
-  serverError: { rate: rate / 2 },
-  truncatedJson: rate / 2,
-  methods: ["match-v5.getMatch"],
-  ...(latencyMillis > 0 ? { latency: { ms: latencyMillis } } : {})
-})
-
-/**
  * Development knobs of the embedded mock, read from the environment so that
  * they stay out of `--help`: `VOLLEY_MOCK_LATENCY_MS` delays every match
  * fetch (tests use it to interrupt a run midway), `VOLLEY_MOCK_FAULT_RATE`
- * injects faults as {@link faultsAtRate}, `VOLLEY_MOCK_SEED` picks the dataset.
+ * injects faults as `MockServer.faultsAtRate`, `VOLLEY_MOCK_SEED` picks the dataset.
  *
  * @internal
  */
@@ -34,7 +21,12 @@ export const embeddedMockConfig: Config.Config<MockServer.MockServerOptions> = C
   latencyMillis: Config.integer("VOLLEY_MOCK_LATENCY_MS").pipe(Config.withDefault(0)),
   faultRate: Config.number("VOLLEY_MOCK_FAULT_RATE").pipe(Config.withDefault(0)),
   seed: Config.integer("VOLLEY_MOCK_SEED").pipe(Config.withDefault(MockServer.defaultSeed))
-}).pipe(Config.map(({ faultRate, latencyMillis, seed }) => ({ seed, faults: faultsAtRate(faultRate, latencyMillis) })))
+}).pipe(
+  Config.map(({ faultRate, latencyMillis, seed }) => ({
+    seed,
+    faults: MockServer.faultsAtRate(faultRate, latencyMillis)
+  }))
+)
 
 /**
  * Node's HTTP client, counting every request it sends (retries included) so

@@ -81,8 +81,15 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
     const fail = (operation: RateLimitStoreError["operation"]) => (error: unknown) =>
       new RateLimitStoreError({ store, operation, detail: errorDetail(error) })
 
-    // Loaded on first use, so that processes on the in-memory store never load the client.
-    const { Redis } = yield* Effect.tryPromise({ try: () => import("ioredis"), catch: fail("connect") })
+    // Loaded on first use, so that processes on the in-memory store never load the client: ioredis is an optional
+    // peer of @volley/riot. It stays on major 5, not 6: npm refuses ioredis 6 next to @effect/platform-node, whose
+    // @effect/experimental declares a peer ioredis ^5. node-redis, which ioredis's README recommends for new
+    // projects, would mean another script API for no gain here.
+    const { Redis } = yield* Effect.tryPromise({
+      try: () => import("ioredis"),
+      catch: (error) =>
+        fail("connect")(`the Redis store needs ioredis 5: npm install ioredis@5 (${errorDetail(error)})`)
+    })
     const redis = yield* Effect.acquireRelease(
       Effect.try({
         try: () =>

@@ -2,12 +2,12 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
-import { FixtureLoadError } from "../../MockServer.js"
+import { FixtureLoadError } from "../MockServer.js"
 import type { Fixture } from "./dataset.js"
 
-// src/internal/mock/ and dist/internal/mock/ sit at the same depth, so this
+// src/internal/ and dist/internal/ sit at the same depth, so this
 // finds the package's fixtures folder both under vitest and after a build.
-const directory = fileURLToPath(new URL("../../../fixtures/match-v5/", import.meta.url))
+const directory = fileURLToPath(new URL("../../fixtures/match-v5/", import.meta.url))
 
 /**
  * Every fixture in name order, so that a seed picks the same fixture for the

@@ -1,4 +1,4 @@
-import type { LoggedRequest, MethodName } from "../../MockServer.js"
+import type { LoggedRequest, MethodName } from "../MockServer.js"
 
 /**
  * Two pointers over the accepted requests in time order: for each request,

@@ -1,6 +1,6 @@
 import * as Hash from "effect/Hash"
 import { PCGRandom } from "effect/Utils"
-import type { FaultKind, FaultOptions, MethodName } from "../../MockServer.js"
+import type { FaultKind, FaultOptions, MethodName } from "../MockServer.js"
 
 /** @internal */
 export interface FaultDecision {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Array as Arr, Effect, Either, FastCheck, Fiber, Option, Redacted, TestClock } from "effect"
-import * as Faults from "../src/internal/mock/faults.js"
-import * as RateLimits from "../src/internal/mock/rateLimits.js"
+import * as Faults from "../src/internal/faults.js"
+import * as RateLimits from "../src/internal/rateLimits.js"
 import * as MockServer from "../src/MockServer.js"
 
 interface Reply {

@@ -1,15 +1,13 @@
-import { MockServer } from "@volley/riot"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { faultsAtRate } from "./connection.js"
-import type { Output } from "./matches.js"
+import * as MockServer from "../MockServer.js"
 
 /**
- * What `volley mock-server` was asked to do.
+ * What `mock-server` was asked to do.
  *
  * @internal
  */
-export interface MockServerCommandOptions {
+export interface ServeOptions {
   readonly port: number
   readonly seed: number
   readonly appLimits: ReadonlyArray<MockServer.RateLimitWindow> | false
@@ -22,21 +20,21 @@ export interface MockServerCommandOptions {
  *
  * @internal
  */
-export const serveMock = (options: MockServerCommandOptions, output: Output) =>
+export const serveMock = (options: ServeOptions, writeStderr: (text: string) => Effect.Effect<void>) =>
   Effect.scoped(
     Effect.gen(function*() {
       const mock = yield* MockServer.make({
         port: options.port,
         seed: options.seed,
         appLimits: options.appLimits,
-        faults: faultsAtRate(options.faultRate)
+        faults: MockServer.faultsAtRate(options.faultRate)
       })
       const account = mock.accounts[0]
-      yield* output.stderr(
+      yield* writeStderr(
         [
-          `volley: Riot API mock listening on ${mock.url} (seed ${mock.seed}); Ctrl-C stops it`,
+          `mock-server: Riot API mock listening on ${mock.url} (seed ${mock.seed}); Ctrl-C stops it`,
           // The mock's key is a published constant, not a secret: printing it is the point of the hint.
-          `volley: try RIOT_API_KEY=${
+          `mock-server: try RIOT_API_KEY=${
             Redacted.value(mock.apiKey)
           } RIOT_BASE_URL='${mock.baseUrl}' volley matches '${account.gameName}#${account.tagLine}'`
         ].join("\n") + "\n"

@@ -1,8 +1,8 @@
+import type { Platform } from "@volley/riot/Routing"
+import { regionOf } from "@volley/riot/Routing"
 import * as Hash from "effect/Hash"
 import { PCGRandom } from "effect/Utils"
-import type { MockAccount } from "../../MockServer.js"
-import type { Platform } from "../../Routing.js"
-import { regionOf } from "../../Routing.js"
+import type { MockAccount } from "../MockServer.js"
 
 /**
  * A real match-v5 body, kept as text: parsing it again is the deep copy each

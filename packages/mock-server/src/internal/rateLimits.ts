@@ -1,6 +1,6 @@
+import type { Route } from "@volley/riot/Routing"
 import * as Either from "effect/Either"
-import type { MethodName, RateLimitReport, RateLimitType, RateLimitWindow, WindowPeak } from "../../MockServer.js"
-import type { Route } from "../../Routing.js"
+import type { MethodName, RateLimitReport, RateLimitType, RateLimitWindow, WindowPeak } from "../MockServer.js"
 
 /** @internal */
 export const parseWindows = <E>(

@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import type { ServeError } from "@effect/platform/HttpServerError"
+import type { Platform, Region, Route } from "@volley/riot/Routing"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
@@ -20,11 +21,10 @@ import type * as Either from "effect/Either"
 import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import * as dataset from "./internal/mock/dataset.js"
-import * as rateLimits from "./internal/mock/rateLimits.js"
-import * as requestLog from "./internal/mock/requestLog.js"
-import * as server from "./internal/mock/server.js"
-import type { Platform, Region, Route } from "./Routing.js"
+import * as dataset from "./internal/dataset.js"
+import * as rateLimits from "./internal/rateLimits.js"
+import * as requestLog from "./internal/requestLog.js"
+import * as server from "./internal/server.js"
 
 /**
  * The Riot API methods the mock serves, named `{api}.{method}` like Riot's
@@ -252,6 +252,31 @@ export interface WindowPeak {
 }
 
 /**
+ * Faults on match fetches at roughly `rate` per request: half are 500/503
+ * answers, which a client retries, half truncated bodies, which it cannot, so
+ * they surface as failed matches. `latencyMillis` delays every match fetch.
+ * The `--fault-rate` of the `mock-server` command.
+ *
+ * @example
+ * ```ts
+ * import { MockServer } from "@volley/mock-server"
+ * import { Effect } from "effect"
+ *
+ * const flaky = MockServer.make({ faults: MockServer.faultsAtRate(0.1) })
+ * Effect.runPromise(Effect.scoped(Effect.map(flaky, (mock) => mock.url)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const faultsAtRate = (rate: number, latencyMillis = 0): FaultOptions => ({
+  serverError: { rate: rate / 2 },
+  truncatedJson: rate / 2,
+  methods: ["match-v5.getMatch"],
+  ...(latencyMillis > 0 ? { latency: { ms: latencyMillis } } : {})
+})
+
+/**
  * The mock's own verdict on rate limiting: how many 429s it sent per type, and
  * the peak count of every fixed window it kept. A client that respects Riot's
  * limits causes no `application` or `method` rejections.
@@ -292,7 +317,7 @@ export interface MockServer {
  * @category tags
  */
 export const MockServer: Context.Tag<MockServer, MockServer> = Context.GenericTag<MockServer>(
-  "@volley/riot/MockServer"
+  "@volley/mock-server/MockServer"
 )
 
 /**
@@ -319,7 +344,7 @@ export class FixtureLoadError extends Data.TaggedError("FixtureLoadError")<{
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
@@ -342,7 +367,7 @@ export const make: (
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function*() {
@@ -364,7 +389,7 @@ export const layer: (options?: MockServerOptions) => Layer.Layer<MockServer, Ser
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  *
  * const seedPlayer = MockServer.accounts(1).find((account) => account.gameName === "200")
  * console.log(seedPlayer?.tagLine) // "16384"
@@ -399,7 +424,7 @@ export class RateLimitWindowsParseError extends Data.TaggedError("RateLimitWindo
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  * import { Either } from "effect"
  *
  * const windows = MockServer.parseRateLimitWindows("20:1,100:120")
@@ -419,7 +444,7 @@ export const parseRateLimitWindows: (
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  *
  * MockServer.formatRateLimitWindows(MockServer.defaultAppLimits) // "20:1,100:120"
  * ```
@@ -440,7 +465,7 @@ export const formatRateLimitWindows: (windows: ReadonlyArray<RateLimitWindow>) =
  *
  * @example
  * ```ts
- * import { MockServer } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
  *
  * const log: ReadonlyArray<MockServer.LoggedRequest> = [
  *   { time: 0, route: "americas", path: "/americas/x", status: 200 },
