@@ -14,20 +14,30 @@ import { runOnce } from "./explorer/Explorer.js"
 import { program, programSpec } from "./explorer/Programs.js"
 
 const soakRuns = Number(process.env.VOLLEY_SOAK_RUNS ?? 0)
+/** A soak runs as several tests of this many programs, so that no one test runs for many minutes. */
+const runsPerTest = 2000
+const chunks = soakRuns > 0 ? Math.ceil(soakRuns / runsPerTest) : 1
 
 describe("random programs", () => {
-  it.effect.prop(
-    "every invariant holds for any program, schedule and budget",
-    {
-      spec: programSpec,
-      seed: FastCheck.integer({ min: 1, max: 2 ** 31 - 1 }),
-      budget: FastCheck.constantFrom(12, 13, 14, 16, 20, 32, 2048)
-    },
-    ({ budget, seed, spec }) =>
-      Effect.promise(() => runOnce(program(spec), budget, [], seed)).pipe(Effect.map((result) => {
-        expect(result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
-        expect(result.outcome).not.toBe("hang")
-      })),
-    { timeout: soakRuns > 0 ? 3_600_000 : 60_000, fastCheck: { numRuns: soakRuns > 0 ? soakRuns : 1000 } }
-  )
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    it.effect.prop(
+      `every invariant holds for any program, schedule and budget${
+        chunks > 1 ? ` (part ${chunk + 1} of ${chunks})` : ""
+      }`,
+      {
+        spec: programSpec,
+        seed: FastCheck.integer({ min: 1, max: 2 ** 31 - 1 }),
+        budget: FastCheck.constantFrom(12, 13, 14, 16, 20, 32, 2048)
+      },
+      ({ budget, seed, spec }) =>
+        Effect.promise(() => runOnce(program(spec), budget, [], seed)).pipe(Effect.map((result) => {
+          expect(result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
+          expect(result.outcome).not.toBe("hang")
+        })),
+      {
+        timeout: 600_000,
+        fastCheck: { numRuns: soakRuns > 0 ? Math.min(runsPerTest, soakRuns - chunk * runsPerTest) : 1000 }
+      }
+    )
+  }
 })
