@@ -452,9 +452,14 @@ const nextToStart = (
     producer.resume(Effect.succeed(task))
     return task
   }
-  const source = group.sources[0]
-  if (source === undefined || (sameCallerAs !== undefined && source.forker !== sameCallerAs)) return undefined
-  return takeFrom(group, source)
+  // a source whose items are used up leaves the line, and the next one is asked
+  while (group.sources.length > 0) {
+    const source = group.sources[0]
+    if (sameCallerAs !== undefined && source.forker !== sameCallerAs) return undefined
+    const task = takeFrom(group, source)
+    if (task !== undefined) return task
+  }
+  return undefined
 }
 
 /**
