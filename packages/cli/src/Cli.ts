@@ -18,6 +18,7 @@ import { MockServer, Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -30,6 +31,8 @@ import { MissingApiKey } from "./internal/errors.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { serveMock } from "./internal/mockServerCommand.js"
 import { processOutput } from "./internal/output.js"
+import { type Format, renderReport } from "./internal/render.js"
+import { emptyReport } from "./internal/report.js"
 import { parseRiotId } from "./internal/riotId.js"
 
 /**
@@ -131,6 +134,7 @@ export const matchesCommand = Command.make(
     Effect.gen(function*() {
       const output = yield* processOutput
       const requests = yield* Ref.make(0)
+      const reportWritten = yield* Effect.serviceOption(ReportWritten)
       yield* fetchMatches(
         {
           riotId: config.riotId,
@@ -142,14 +146,16 @@ export const matchesCommand = Command.make(
           format: Option.getOrElse(config.format, () => output.stdoutIsTerminal ? "table" : "json")
         },
         output,
-        Ref.get(requests)
-      ).pipe(
-        Effect.provide(riotClientLayer({
-          live: config.live,
-          redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
-          requests,
-          writeStderr: output.stderr
-        }))
+        {
+          riot: riotClientLayer({
+            live: config.live,
+            redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
+            requests,
+            writeStderr: output.stderr
+          }),
+          httpRequests: Ref.get(requests),
+          reportWritten: Option.getOrElse(reportWritten, () => Ref.unsafeMake(false))
+        }
       )
     })
 ).pipe(Command.withDescription("Fetch a player's recent matches concurrently and print one row per match."))
@@ -218,6 +224,44 @@ export const command = Command.make("volley").pipe(
 
 const cli = Command.run(command, { name: "volley", version: "0.1.0" })
 
+/**
+ * Set once `volley matches` has written a report, so that an interruption
+ * that comes before the command has started (while the command line is
+ * parsed) still gets one, and one that comes after does not get two.
+ */
+class ReportWritten extends Context.Tag("@volley/cli/Cli/ReportWritten")<ReportWritten, Ref.Ref<boolean>>() {}
+
+/**
+ * The format `volley matches` was asked for, read from the raw arguments: an
+ * interruption can come before @effect/cli has parsed them.
+ */
+const formatIn = (argv: ReadonlyArray<string>, stdoutIsTerminal: boolean): Format => {
+  const args = argv.slice(2)
+  for (const [index, arg] of args.entries()) {
+    const value = arg === "--format" ? args[index + 1] : arg.startsWith("--format=") ? arg.slice(9) : undefined
+    if (value === "table" || value === "json" || value === "jsonl") return value
+  }
+  return stdoutIsTerminal ? "table" : "json"
+}
+
+/**
+ * What an interruption that no command handled leaves: for `volley matches`
+ * an empty report with the outcome `interrupted`, and always one line on
+ * stderr.
+ */
+const onUnhandledInterrupt = (argv: ReadonlyArray<string>, reportWritten: Ref.Ref<boolean>) =>
+  Effect.gen(function*() {
+    if (yield* Ref.get(reportWritten)) return
+    const output = yield* processOutput
+    if (argv.slice(2).includes("matches")) {
+      const format = formatIn(argv, output.stdoutIsTerminal)
+      yield* output.stdout(renderReport(emptyReport("interrupted"), format, { color: output.stdoutIsTerminal }))
+      yield* output.stderr("volley: interrupted; wrote the 0 matches fetched so far\n")
+    } else {
+      yield* output.stderr("volley: interrupted\n")
+    }
+  })
+
 const printError = (message: string) => Effect.sync(() => void process.stderr.write(`volley: ${message}\n`))
 
 const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
@@ -267,14 +311,17 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
  * @category running
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
-  cli(argv).pipe(
-    Effect.as(ExitCode.success),
-    Effect.catchAllCause((cause) =>
-      Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)
-    ),
-    Logger.withMinimumLogLevel(LogLevel.Error),
-    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
-  )
+  Effect.flatMap(Ref.make(false), (reportWritten) =>
+    cli(argv).pipe(
+      Effect.provideService(ReportWritten, reportWritten),
+      Effect.as(ExitCode.success),
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)
+      ),
+      Effect.onInterrupt(() => onUnhandledInterrupt(argv, reportWritten)),
+      Logger.withMinimumLogLevel(LogLevel.Error),
+      Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
+    ))
 
 /**
  * The `NodeRuntime.runMain` teardown for {@link run}: exits with the code

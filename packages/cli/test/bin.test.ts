@@ -254,6 +254,58 @@ describe("volley matches", () => {
     })
   })
 
+  describe("Ctrl-C in the start-up window", () => {
+    /** The report on stdout is whole and says `interrupted`, in the format asked for. */
+    const assertInterruptedReport = (format: string, stdout: string) => {
+      if (format === "json") {
+        assert.strictEqual(JSON.parse(stdout).totals.outcome, "interrupted")
+      } else if (format === "jsonl") {
+        const records = stdout.trim().split("\n").map((line) => JSON.parse(line))
+        assert.deepInclude(records.at(-1), { type: "totals", outcome: "interrupted" })
+      } else {
+        assert.match(stdout, /^Interrupted: fetched \d+ of \d+ matches.*\n$/m)
+      }
+    }
+
+    // Until Node has bootstrapped and run the first line of bin.js, nothing
+    // can catch a signal; past this bound every signal must be handled.
+    const nodeBootstrapBoundMillis = 300
+    const delays = [0, 20, 40, 60, 80, 100, 130, 160, 200, 250, 300, 350, 400, 500, 600, 750, 900, 1100, 1400]
+    const formats = ["json", "jsonl", "table"]
+
+    it("gives exit 130, one stderr line and a whole report at every moment", { timeout: 120_000 }, async () => {
+      const outcomes: Array<string> = []
+      const runOne = async (delay: number, index: number) => {
+        const format = formats[index % formats.length]
+        const signal = index % 2 === 0 ? "SIGINT" : "SIGTERM"
+        const child = start(["matches", "200#16384", "--format", format], { VOLLEY_MOCK_LATENCY_MS: "300" })
+        const exit = finished(child)
+        await new Promise((resolve) => setTimeout(resolve, delay))
+        child.kill(signal)
+        const run = await exit
+        const context = `${signal} after ${delay} ms, --format ${format}:\n${JSON.stringify(run)}`
+        if (run.signal !== null) {
+          // Killed before any of volley's code ran: it cannot have written anything.
+          assert.isBelow(delay, nodeBootstrapBoundMillis, context)
+          assert.strictEqual(run.stdout + run.stderr, "", context)
+          outcomes.push(`${delay}: killed before start`)
+          return
+        }
+        assert.strictEqual(run.code, 130, context)
+        assertInterruptedReport(format, run.stdout)
+        const lines = run.stderr.trim().split("\n")
+        assert.lengthOf(lines.filter((line) => line.startsWith("volley: interrupted")), 1, context)
+        for (const line of lines) assert.match(line, /^volley: /, context)
+        outcomes.push(`${delay}: handled`)
+      }
+      // Three at a time: enough to finish quickly, few enough not to starve the ones being timed.
+      for (let first = 0; first < delays.length; first += 3) {
+        await Promise.all(delays.slice(first, first + 3).map((delay, offset) => runOne(delay, first + offset)))
+      }
+      assert.isAbove(outcomes.filter((outcome) => outcome.endsWith("handled")).length, delays.length / 2)
+    })
+  })
+
   it.skipIf(!hasScript)("draws a live progress bar on a terminal stderr, and keeps it off stdout", {
     timeout: 30_000
   }, async () => {

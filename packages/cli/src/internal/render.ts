@@ -160,3 +160,20 @@ export const closingRecords = (failures: ReadonlyArray<MatchFailure>, totals: To
     ...failures.map((failure) => JSON.stringify({ type: "failure", ...failure })),
     JSON.stringify({ type: "totals", ...totals })
   ].join("\n") + "\n"
+
+/**
+ * The report as the whole of stdout in `format`, or for `jsonl` the records
+ * that close the stream (the player and match records went out as they came).
+ *
+ * @internal
+ */
+export const renderReport = (report: Report, format: Format, options: { readonly color: boolean }): string => {
+  switch (format) {
+    case "table":
+      return renderTable(report, options)
+    case "json":
+      return renderJson(report)
+    case "jsonl":
+      return closingRecords(report.failures, report.totals)
+  }
+}

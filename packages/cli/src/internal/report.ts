@@ -109,3 +109,25 @@ export interface Report {
   readonly failures: ReadonlyArray<MatchFailure>
   readonly totals: Totals
 }
+
+/**
+ * The report of a run stopped before it knew the player: nothing requested,
+ * nothing fetched.
+ *
+ * @internal
+ */
+export const emptyReport = (outcome: Outcome): Report => ({
+  player: undefined,
+  matches: [],
+  failures: [],
+  totals: {
+    outcome,
+    requested: 0,
+    fetched: 0,
+    failed: 0,
+    notFetched: 0,
+    wallTimeMillis: 0,
+    httpRequests: 0,
+    requestsPerSecond: 0
+  }
+})
