@@ -18,6 +18,7 @@ import { MockServer, Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import type * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -34,6 +35,7 @@ import { processOutput } from "./internal/output.js"
 import { type Format, renderReport } from "./internal/render.js"
 import { emptyReport } from "./internal/report.js"
 import { parseRiotId } from "./internal/riotId.js"
+import { untrustedLines } from "./internal/safeText.js"
 
 /**
  * The process exit codes of `volley`.
@@ -45,6 +47,9 @@ import { parseRiotId } from "./internal/riotId.js"
  *   or Riot ID, or `--live` without `RIOT_API_KEY`.
  * - `interrupted` (130): stopped by Ctrl-C (SIGINT) or SIGTERM, after writing
  *   what was fetched so far.
+ * - `closedPipe` (141, as for a process ended by SIGPIPE): stdout or stderr
+ *   was closed by its reader (`volley matches ... | head -1`); the run ends
+ *   there, quietly.
  *
  * @since 0.1.0
  * @category constants
@@ -53,7 +58,8 @@ export const ExitCode = {
   success: 0,
   failure: 1,
   usage: 2,
-  interrupted: 130
+  interrupted: 130,
+  closedPipe: 141
 } as const
 
 const invalid = (message: string) => ValidationError.invalidValue(HelpDoc.p(message))
@@ -262,7 +268,27 @@ const onUnhandledInterrupt = (argv: ReadonlyArray<string>, reportWritten: Ref.Re
     }
   })
 
-const printError = (message: string) => Effect.sync(() => void process.stderr.write(`volley: ${message}\n`))
+// Error messages carry text from the user (a Riot ID) and from Riot (its
+// status message): made safe before they reach a terminal or a log.
+const printError = (message: string) =>
+  Effect.sync(() => void process.stderr.write(`volley: ${untrustedLines(message)}\n`))
+
+/** @effect/cli prints a usage error as it is, rejected argument included; through this it prints it made safe. */
+const safeErrorConsole = Effect.map(Effect.console, (console): Console.Console => ({
+  ...console,
+  error: (...args) => console.error(...args.map((arg) => typeof arg === "string" ? untrustedLines(arg) : arg))
+}))
+
+/** The pretty logger on stderr, with the messages made safe: they may quote Riot. */
+const safeLogger = Logger.prettyLogger({ stderr: true }).pipe(
+  Logger.mapInput((message: unknown) =>
+    Array.isArray(message)
+      ? message.map((part) => typeof part === "string" ? untrustedLines(part) : part)
+      : typeof message === "string"
+      ? untrustedLines(message)
+      : message
+  )
+)
 
 const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
 
@@ -270,6 +296,19 @@ const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
 const usageHint = (argv: ReadonlyArray<string>): string => {
   const subcommand = argv.slice(2).find((arg) => subcommands.includes(arg))
   return `see 'volley${subcommand === undefined ? "" : ` ${subcommand}`} --help' for usage`
+}
+
+/** Every variable a configuration error is about, in one line: `NAME: reason; NAME: reason`. */
+const describeConfigError = (error: ConfigError.ConfigError): string => {
+  const reasons = ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => [...left, ...right],
+    orCase: (_, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => [...left, ...right],
+    invalidDataCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    missingDataCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    sourceUnavailableCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    unsupportedCase: (_, path, message) => [`${path.join(".")}: ${message}`]
+  })
+  return [...new Set(reasons)].join("; ")
 }
 
 const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
@@ -281,7 +320,10 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
   // @effect/cli has already printed the reason for these.
   if (ValidationError.isValidationError(error)) return Effect.as(printError(usageHint(argv)), ExitCode.usage)
   if (ConfigError.isConfigError(error)) {
-    return Effect.as(printError(`invalid environment: ${String(error)}`), ExitCode.usage)
+    return Effect.as(
+      Effect.zipRight(printError(`invalid environment: ${describeConfigError(error)}`), printError(usageHint(argv))),
+      ExitCode.usage
+    )
   }
   if (error instanceof MissingApiKey) return Effect.as(printError(error.message), ExitCode.usage)
   return Effect.as(printError(error instanceof Error ? error.message : String(error)), ExitCode.failure)
@@ -319,8 +361,9 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, N
         Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)
       ),
       Effect.onInterrupt(() => onUnhandledInterrupt(argv, reportWritten)),
+      (program) => Effect.flatMap(safeErrorConsole, (console) => Effect.withConsole(program, console)),
       Logger.withMinimumLogLevel(LogLevel.Error),
-      Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
+      Effect.provide(Logger.replace(Logger.defaultLogger, safeLogger))
     ))
 
 /**

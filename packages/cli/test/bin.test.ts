@@ -120,6 +120,56 @@ describe("volley matches", () => {
     })
   }
 
+  const environmentErrors: ReadonlyArray<readonly [Record<string, string>, string]> = [
+    [{ RIOT_REQUEST_TIMEOUT: "0 seconds" }, `RIOT_REQUEST_TIMEOUT: expected a positive duration`],
+    [{ RIOT_REQUEST_TIMEOUT: "-5 seconds" }, `got "-5 seconds"`],
+    [{ RIOT_BASE_URL: "not-a-url" }, `RIOT_BASE_URL: expected an http(s) URL`],
+    [{ RIOT_BASE_URL: "" }, `RIOT_BASE_URL: expected an http(s) URL`],
+    [{ RIOT_BASE_URL: "ftp://127.0.0.1/{route}" }, `not a ftp URL`],
+    [{ VOLLEY_MOCK_FAULT_RATE: "2" }, `VOLLEY_MOCK_FAULT_RATE: expected a rate from 0 to 1, got 2`],
+    [{ VOLLEY_MOCK_LATENCY_MS: "-5" }, `VOLLEY_MOCK_LATENCY_MS: expected 0 or more, got -5`]
+  ]
+
+  for (const [env, message] of environmentErrors) {
+    it.concurrent(`rejects ${JSON.stringify(env)} before sending anything, exit code 2`, {
+      timeout: 30_000
+    }, async () => {
+      const run = await volley(["matches", "200#16384"], env)
+      assert.strictEqual(run.code, 2, run.stderr)
+      const lines = run.stderr.trim().split("\n")
+      assert.lengthOf(lines, 2, run.stderr)
+      assert.match(lines[0], /^volley: invalid environment: /)
+      assert.include(lines[0], message)
+      assert.strictEqual(lines[1], "volley: see 'volley matches --help' for usage")
+      assert.notInclude(run.stderr, "embedded", "nothing was started")
+      assert.strictEqual(run.stdout, "")
+    })
+  }
+
+  it("shows a hostile Riot ID on stderr as escapes, never raw", { timeout: 30_000 }, async () => {
+    for (const args of [["matches", "\u001b]0;pwned\u0007#NA1"], ["matches", "x\u001b]0;pwned\u0007\u202e\r\u009b"]]) {
+      const run = await volley(args)
+      assert.include([1, 2], run.code)
+      assert.include(run.stderr, "\\x1b]0;pwned\\x07")
+      assert.notMatch(run.stderr, /[\u001b\u0007\r\u009b\u202e]/)
+    }
+  })
+
+  it("ends quietly when the reader of stdout goes away (| head -1)", { timeout: 30_000 }, async () => {
+    const child = start(["matches", "200#16384", "--format", "jsonl", "--concurrency", "1"], {
+      VOLLEY_MOCK_LATENCY_MS: "20"
+    })
+    let stderr = ""
+    child.stderr!.on("data", (chunk) => (stderr += chunk))
+    // Like head -1: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()))
+    child.stdout!.destroy()
+    const code = await new Promise((resolve) => child.on("close", (code) => resolve(code)))
+    assert.strictEqual(code, 141)
+    assert.notInclude(stderr, "EPIPE")
+    assertNoStackTrace(stderr)
+  })
+
   it("says RIOT_API_KEY is missing for --live without a key, exit code 2", { timeout: 30_000 }, async () => {
     const run = await volley(["matches", "200#16384", "--live"], { RIOT_API_KEY: "" })
     assert.strictEqual(run.code, 2)

@@ -93,10 +93,15 @@ describe("renderTable", () => {
     assert.include(renderTable(report, { color: true }), "\u001b[")
   })
 
-  it("strips terminal control characters from what the API sent", () => {
-    const hostile = renderTable({ ...report, matches: [match({ champion: "Ahri\u001b[2J" })] }, { color: false })
+  it("shows terminal control characters from what the API sent as escapes", () => {
+    const hostile = renderTable({
+      ...report,
+      matches: [match({ champion: "Ahri\u001b[2J\nRow", gameMode: "\u202eCLASSIC", queueId: 9999 })]
+    }, { color: false })
     assert.notInclude(hostile, "\u001b")
-    assert.include(hostile, "Ahri[2J")
+    assert.notInclude(hostile, "\u202e")
+    assert.include(hostile, "Ahri\\x1b[2J\\x0aRow")
+    assert.include(hostile, "\\u202eCLASSIC")
   })
 
   it("names the queue when it knows it, Riot's gameMode otherwise", () => {
@@ -121,6 +126,18 @@ describe("machine formats", () => {
     assert.deepStrictEqual(Object.keys(document), ["player", "matches", "failures", "totals"])
     assert.deepStrictEqual(document.matches, report.matches)
     assert.deepStrictEqual(document.totals, report.totals)
+  })
+
+  it.prop("json and jsonl keep every string as it was, with nothing raw that acts on a terminal", [
+    FastCheck.string({ unit: "binary", maxLength: 60 })
+  ], ([text]) => {
+    const hostile: Report = { ...report, matches: [match({ champion: text, gameMode: text })] }
+    for (const output of [renderJson(hostile), matchRecord(hostile.matches[0])]) {
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      assert.notMatch(output, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/)
+    }
+    assert.deepStrictEqual(JSON.parse(renderJson(hostile)).matches, hostile.matches)
+    assert.deepStrictEqual(JSON.parse(matchRecord(hostile.matches[0])), { type: "match", ...hostile.matches[0] })
   })
 
   it("jsonl is one typed record per line", () => {

@@ -2,7 +2,9 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -31,8 +33,20 @@ export const faultsAtRate = (rate: number, latencyMillis = 0): MockServer.FaultO
  * @internal
  */
 export const embeddedMockConfig: Config.Config<MockServer.MockServerOptions> = Config.all({
-  latencyMillis: Config.integer("VOLLEY_MOCK_LATENCY_MS").pipe(Config.withDefault(0)),
-  faultRate: Config.number("VOLLEY_MOCK_FAULT_RATE").pipe(Config.withDefault(0)),
+  latencyMillis: Config.integer("VOLLEY_MOCK_LATENCY_MS").pipe(
+    Config.mapOrFail((millis) =>
+      millis >= 0 ? Either.right(millis) : Either.left(ConfigError.InvalidData([], `expected 0 or more, got ${millis}`))
+    ),
+    Config.withDefault(0)
+  ),
+  faultRate: Config.number("VOLLEY_MOCK_FAULT_RATE").pipe(
+    Config.mapOrFail((rate) =>
+      rate >= 0 && rate <= 1
+        ? Either.right(rate)
+        : Either.left(ConfigError.InvalidData([], `expected a rate from 0 to 1, got ${rate}`))
+    ),
+    Config.withDefault(0)
+  ),
   seed: Config.integer("VOLLEY_MOCK_SEED").pipe(Config.withDefault(MockServer.defaultSeed))
 }).pipe(Config.map(({ faultRate, latencyMillis, seed }) => ({ seed, faults: faultsAtRate(faultRate, latencyMillis) })))
 

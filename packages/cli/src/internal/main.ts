@@ -29,6 +29,16 @@ export const main = (handoff: {
   const ignore = () => {}
   process.on("SIGINT", ignore)
   process.on("SIGTERM", ignore)
+  // Node ignores SIGPIPE, so a reader that went away (`volley ... | head -1`)
+  // shows up as an EPIPE error event, which unhandled would end the process
+  // with a stack trace. End quietly instead, with the status of a process
+  // that SIGPIPE ended, as Unix tools do: nobody is left to read the rest.
+  const onClosedPipe = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error
+    process.exit(Cli.ExitCode.closedPipe)
+  }
+  process.stdout.on("error", onClosedPipe)
+  process.stderr.on("error", onClosedPipe)
   const [first] = handoff.pendingSignals
   if (first !== undefined) process.kill(process.pid, first)
 }

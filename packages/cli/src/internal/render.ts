@@ -2,6 +2,7 @@ import * as Ansi from "@effect/printer-ansi/Ansi"
 import * as AnsiDoc from "@effect/printer-ansi/AnsiDoc"
 import * as Doc from "@effect/printer/Doc"
 import type { MatchFailure, MatchSummary, Player, Report, Totals } from "./report.js"
+import { untrusted } from "./safeText.js"
 
 /**
  * How `volley matches` writes its data to stdout.
@@ -47,10 +48,15 @@ const queueNames: { readonly [queueId: number]: string } = {
 export const modeOf = (match: MatchSummary): string => queueNames[match.queueId] ?? match.gameMode
 
 /**
- * Text that came from the API goes through `Doc.sanitize` before it reaches a
- * terminal, so a hostile champion or player name cannot smuggle escape codes.
+ * JSON text with the characters that JSON allows raw but a terminal acts on
+ * (DEL, C1 controls, line separators, bidirectional overrides) written as
+ * `\u` escapes: the same JSON value, safe to print.
  */
-const untrusted = (text: string): string => Doc.render(Doc.sanitize(Doc.string(text)), { style: "compact" })
+const terminalSafeJson = (json: string): string =>
+  json.replace(
+    /[\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
 
 const paint = (color: boolean, text: string, style: Ansi.Ansi): string =>
   color ? AnsiDoc.render(Doc.annotate(Doc.text(text), style), { style: "pretty" }) : text
@@ -130,25 +136,27 @@ export const renderTable = (report: Report, options: { readonly color: boolean }
  * @internal
  */
 export const renderJson = (report: Report): string =>
-  JSON.stringify(
+  terminalSafeJson(JSON.stringify(
     { player: report.player ?? null, matches: report.matches, failures: report.failures, totals: report.totals },
     null,
     2
-  ) + "\n"
+  )) + "\n"
 
 /**
  * One JSON Lines record per match, written as soon as the match is fetched.
  *
  * @internal
  */
-export const matchRecord = (match: MatchSummary): string => JSON.stringify({ type: "match", ...match }) + "\n"
+export const matchRecord = (match: MatchSummary): string =>
+  terminalSafeJson(JSON.stringify({ type: "match", ...match })) + "\n"
 
 /**
  * The record that opens a JSON Lines stream, once the player is known.
  *
  * @internal
  */
-export const playerRecord = (player: Player): string => JSON.stringify({ type: "player", ...player }) + "\n"
+export const playerRecord = (player: Player): string =>
+  terminalSafeJson(JSON.stringify({ type: "player", ...player })) + "\n"
 
 /**
  * The records that close a JSON Lines stream: one per failure, then the totals.
@@ -156,10 +164,12 @@ export const playerRecord = (player: Player): string => JSON.stringify({ type: "
  * @internal
  */
 export const closingRecords = (failures: ReadonlyArray<MatchFailure>, totals: Totals): string =>
-  [
-    ...failures.map((failure) => JSON.stringify({ type: "failure", ...failure })),
-    JSON.stringify({ type: "totals", ...totals })
-  ].join("\n") + "\n"
+  terminalSafeJson(
+    [
+      ...failures.map((failure) => JSON.stringify({ type: "failure", ...failure })),
+      JSON.stringify({ type: "totals", ...totals })
+    ].join("\n")
+  ) + "\n"
 
 /**
  * The report as the whole of stdout in `format`, or for `jsonl` the records

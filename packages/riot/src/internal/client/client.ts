@@ -3,6 +3,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -33,18 +34,56 @@ export const defaults = {
   retryMaxDelay: Duration.seconds(20)
 }
 
+/**
+ * Why `template` is not a base URL the client can send to, or `undefined`
+ * when it is one: an absolute http(s) URL once `{route}` is filled in.
+ *
+ * @internal
+ */
+export const invalidBaseUrl = (template: string): string | undefined => {
+  const expected = "an http(s) URL such as https://{route}.api.riotgames.com"
+  if (!URL.canParse(template.replace("{route}", "americas"))) return `expected ${expected}`
+  const protocol = new URL(template.replace("{route}", "americas")).protocol
+  return protocol === "http:" || protocol === "https:"
+    ? undefined
+    : `expected ${expected}, not a ${protocol.slice(0, -1)} URL`
+}
+
+const baseUrlConfig = Config.string("RIOT_BASE_URL").pipe(
+  Config.mapOrFail((template) => {
+    const invalid = invalidBaseUrl(template)
+    return invalid === undefined
+      ? Either.right(template)
+      : Either.left(ConfigError.InvalidData([], `${invalid}, got ${JSON.stringify(template)}`))
+  })
+)
+
+// Read as text so that a rejected value is named as written: Duration clamps
+// "-5 seconds" to zero.
+const requestTimeoutConfig = Config.string("RIOT_REQUEST_TIMEOUT").pipe(
+  Config.mapOrFail((text) => {
+    const timeout = Duration.decodeUnknown(text)
+    return Option.isSome(timeout) && Duration.isFinite(timeout.value) && !text.trim().startsWith("-") &&
+        Duration.greaterThan(timeout.value, Duration.zero)
+      ? Either.right(timeout.value)
+      : Either.left(
+        ConfigError.InvalidData([], `expected a positive duration such as "10 seconds", got ${JSON.stringify(text)}`)
+      )
+  })
+)
+
 /** @internal */
 export const config: Config.Config<RiotClientModule.Options> = Config.all({
   apiKey: Config.option(Config.redacted("RIOT_API_KEY")).pipe(
     Config.map(Option.filter((key) => Redacted.value(key) !== "")),
     Config.map(Option.getOrUndefined)
   ),
-  baseUrl: Config.string("RIOT_BASE_URL").pipe(Config.withDefault(defaults.baseUrl)),
+  baseUrl: baseUrlConfig.pipe(Config.withDefault(defaults.baseUrl)),
   maxRetries: Config.integer("RIOT_MAX_RETRIES").pipe(
     Config.validate({ message: "RIOT_MAX_RETRIES must not be negative", validation: (n) => n >= 0 }),
     Config.withDefault(defaults.maxRetries)
   ),
-  requestTimeout: Config.duration("RIOT_REQUEST_TIMEOUT").pipe(Config.withDefault(defaults.requestTimeout))
+  requestTimeout: requestTimeoutConfig.pipe(Config.withDefault(defaults.requestTimeout))
 })
 
 /** Reads a parsed JSON body as `A`, or says why it is not one. */
@@ -95,10 +134,30 @@ const isRetried = (error: RiotError.RiotError): boolean =>
   error._tag === "RateLimited" || error._tag === "TransportError" || error._tag === "Timeout" ||
   (error._tag === "ServerError" && retriedStatuses.has(error.status))
 
+/** Longer than any message Riot sends; a body that says more is not worth carrying into every error and log. */
+const maxRiotMessageLength = 200
+
+/**
+ * Riot's `status.message`, made fit for an error message at the source: it
+ * reaches logs and terminals, so control characters (escape sequences,
+ * line breaks, bidirectional overrides) are replaced by U+FFFD and it is
+ * cut to {@link maxRiotMessageLength}.
+ */
 const riotMessageOf = (body: string): string | undefined =>
   Either.match(Schema.decodeUnknownEither(Schema.parseJson(RiotSchema.RiotErrorBody))(body), {
     onLeft: () => undefined,
-    onRight: (error) => error.status.message
+    onRight: (error) => {
+      const message = Array.from(
+        error.status.message.replace(
+          // eslint-disable-next-line no-control-regex -- matching control characters is the point
+          /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+          "\ufffd"
+        )
+      )
+      return message.length <= maxRiotMessageLength
+        ? message.join("")
+        : message.slice(0, maxRiotMessageLength - 1).join("") + "…"
+    }
   })
 
 // HttpClientError's own message names the request; its cause is the part
