@@ -58,7 +58,7 @@ describe("volley matches", () => {
     assert.strictEqual(run.code, 0, run.stderr)
     const rows = run.stdout.split("\n").filter((line) => /^NA1_\d+ /.test(line))
     assert.strictEqual(rows.length, 20)
-    for (const row of rows) assert.match(row, /\d+:\d\d\s+\S+\s+\d+\/\d+\/\d+\s+(win|loss)$/)
+    for (const row of rows) assert.match(row, /\d+:\d\d\s+\S+\s+(\d+\/\d+\/\d+\s+(win|loss)|-\s+aborted)$/)
     assert.match(run.stdout, /^Fetched 20 of 20 matches, 0 failed in [\d.]+ s \(23 requests, [\d.]+ req\/s\)$/m)
     assert.match(
       run.stderr,
@@ -76,6 +76,20 @@ describe("volley matches", () => {
     assert.deepStrictEqual(document.failures, [])
     assert.strictEqual(document.totals.outcome, "complete")
     assert.strictEqual(document.totals.fetched, 20)
+  })
+
+  it("reports the aborted games in a player's matches as fetched, with their outcome, and exits 0", {
+    timeout: 30_000
+  }, async () => {
+    // The mock's dataset gives 200#16384 aborted games (Riot's real EUW1_6834713231 body) among its first 50.
+    const run = await volley(["matches", "200#16384", "--count", "50"])
+    assert.strictEqual(run.code, 0, run.stderr)
+    const document = JSON.parse(run.stdout)
+    assert.strictEqual(document.totals.fetched, 50)
+    assert.deepStrictEqual(document.failures, [])
+    const aborted = document.matches.filter((match: { result: string }) => match.result === "aborted")
+    assert.isAbove(aborted.length, 0)
+    for (const match of aborted) assert.deepInclude(match, { endOfGameResult: "Abort_Unexpected", champion: null })
   })
 
   it("reports failed matches with their reason and exits 1", { timeout: 60_000 }, async () => {
@@ -151,6 +165,7 @@ describe("volley matches", () => {
       const run = await volley(args)
       assert.include([1, 2], run.code)
       assert.include(run.stderr, "\\x1b]0;pwned\\x07")
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       assert.notMatch(run.stderr, /[\u001b\u0007\r\u009b\u202e]/)
     }
   })

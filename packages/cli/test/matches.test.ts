@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { RiotSchema } from "@volley/riot"
 import { RiotClient, RiotError } from "@volley/riot"
 import { Deferred, Effect, Exit, Fiber, Layer, Ref } from "effect"
+import { readFileSync } from "node:fs"
 import type { MatchesOptions, Output } from "../src/internal/matches.js"
 import { matches } from "../src/internal/matches.js"
 
@@ -82,7 +83,43 @@ const serverError = (id: string) =>
     riotMessage: id
   })
 
+/** Riot's real body of an aborted game: `info.participants` is empty, `endOfGameResult` is `Abort_Unexpected`. */
+const abortedGame = JSON.parse(
+  readFileSync(new URL("../../riot/fixtures/match-v5/EUW1_6834713231.json", import.meta.url), "utf8")
+) as RiotSchema.LolMatchV5Match
+
 describe("matches", () => {
+  for (const format of ["json", "jsonl", "table"] as const) {
+    it.effect(`reports an aborted game as a fetched match with its outcome (${format})`, () =>
+      Effect.gen(function*() {
+        const { output, stdout } = yield* capture()
+        const report = yield* matches(
+          options({ format }),
+          output,
+          environment((id) => Effect.succeed(id === "NA1_2" ? abortedGame : matchBody(id)))
+        )
+        assert.strictEqual(report.totals.fetched, 4)
+        assert.strictEqual(report.totals.failed, 0)
+        const aborted = report.matches[2]
+        assert.deepInclude(aborted, {
+          matchId: "EUW1_6834713231",
+          result: "aborted",
+          endOfGameResult: "Abort_Unexpected",
+          champion: null,
+          win: null
+        })
+        const written = yield* Ref.get(stdout)
+        if (format === "json") {
+          assert.deepStrictEqual(JSON.parse(written).matches[2], aborted)
+        } else if (format === "jsonl") {
+          const records = written.trim().split("\n").map((line) => JSON.parse(line))
+          assert.deepInclude(records, { type: "match", ...aborted })
+        } else {
+          assert.match(written, /^EUW1_6834713231 .* aborted$/m)
+        }
+      }))
+  }
+
   it.effect("fetches every match and writes them in id order", () =>
     Effect.gen(function*() {
       const { output, stderr, stdout } = yield* capture()

@@ -22,6 +22,8 @@ const match = (overrides: Partial<MatchSummary> = {}): MatchSummary => ({
   deaths: 6,
   assists: 11,
   win: true,
+  result: "win",
+  endOfGameResult: "GameComplete",
   ...overrides
 })
 
@@ -46,7 +48,10 @@ const report: Report = {
     region: "americas",
     summonerLevel: 617
   },
-  matches: [match(), match({ matchId: "NA1_2", queueId: 1700, gameMode: "CHERRY", champion: "Twitch", win: false })],
+  matches: [
+    match(),
+    match({ matchId: "NA1_2", queueId: 1700, gameMode: "CHERRY", champion: "Twitch", win: false, result: "loss" })
+  ],
   failures: [{ matchId: "NA1_3", error: "match-v5.getMatch on americas failed with 503 after 4 attempts" }],
   totals: totals()
 }
@@ -102,6 +107,24 @@ describe("renderTable", () => {
     assert.notInclude(hostile, "\u202e")
     assert.include(hostile, "Ahri\\x1b[2J\\x0aRow")
     assert.include(hostile, "\\u202eCLASSIC")
+  })
+
+  it("shows an aborted game as aborted, without a champion or a score", () => {
+    const aborted = match({
+      matchId: "EUW1_6834713231",
+      gameMode: "",
+      queueId: 0,
+      durationSeconds: 0,
+      result: "aborted",
+      endOfGameResult: "Abort_Unexpected",
+      champion: null,
+      kills: null,
+      deaths: null,
+      assists: null,
+      win: null
+    })
+    const table = renderTable({ ...report, matches: [aborted], failures: [] }, { color: false })
+    assert.match(table, /^EUW1_6834713231 {2}- +0:00 +- +- +aborted$/m)
   })
 
   it("names the queue when it knows it, Riot's gameMode otherwise", () => {

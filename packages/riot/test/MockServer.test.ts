@@ -193,19 +193,36 @@ describe("MockServer", () => {
         assert.strictEqual(match.metadata.participants.length, match.info.participants.length)
       }))
 
-    it.scoped("serves real-sized match payloads of 20 to 120 kB", () =>
+    it.scoped("serves real-sized match payloads of 20 to 120 kB, and aborted games as Riot does", () =>
       Effect.gen(function*() {
         const mock = yield* MockServer.make(unlimited)
         const ids = yield* matchIdsOf(mock, seedPlayer, "?count=100")
-        const sizes = yield* Effect.forEach(ids, (id) =>
-          request(mock, "americas", `/lol/match/v5/matches/${id}`).pipe(
-            Effect.map((reply) => Buffer.byteLength(reply.text))
-          ), { concurrency: 8 })
-        for (const size of sizes) {
+        const replies = yield* Effect.forEach(
+          ids,
+          (id) =>
+            request(mock, "americas", `/lol/match/v5/matches/${id}`).pipe(
+              Effect.map((reply) => ({
+                size: Buffer.byteLength(reply.text),
+                match: json(reply) as {
+                  readonly metadata: { readonly participants: ReadonlyArray<string> }
+                  readonly info: { readonly participants: ReadonlyArray<unknown>; readonly endOfGameResult?: string }
+                }
+              }))
+            ),
+          { concurrency: 8 }
+        )
+        const aborted = replies.filter(({ match }) => match.info.participants.length === 0)
+        const played = replies.filter(({ match }) => match.info.participants.length > 0)
+        for (const { size } of played) {
           assert.isAtLeast(size, 20_000)
           assert.isAtMost(size, 120_000)
         }
-        assert.isAbove(new Set(sizes).size, 3)
+        assert.isAbove(new Set(played.map(({ size }) => size)).size, 3)
+        assert.isAbove(aborted.length, 0)
+        for (const { match } of aborted) {
+          assert.strictEqual(match.info.endOfGameResult, "Abort_Unexpected")
+          assert.include(match.metadata.participants, seedPlayer.puuid)
+        }
       }))
 
     it.scoped("answers 404 for an unknown match, a match of another region, an unknown path or route", () =>

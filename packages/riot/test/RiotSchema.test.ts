@@ -70,8 +70,10 @@ const forEachParticipant = (match: Json, f: (participant: Json) => void): void =
 
 describe("RiotSchema", () => {
   describe("fixtures", () => {
-    it("the package ships all twelve real match-v5 samples", () => {
-      expect(packageFixtures.length).toBe(12)
+    it("the package ships all thirteen real match-v5 samples, one an aborted game", () => {
+      expect(packageFixtures.length).toBe(13)
+      expect(matches.filter((match) => match.info.participants.length === 0).map((match) => match.metadata.matchId))
+        .toEqual(["EUW1_6834713231"])
     })
 
     it.runIf(sharedFixtures.length > 0)("the package copies are byte-identical to the shared fixtures", () => {
@@ -293,10 +295,13 @@ describe("RiotSchema", () => {
     const infoOptionalKeys = optionalKeys(RiotSchema.LolMatchV5MatchInfo)
     const teamOptionalKeys = optionalKeys(RiotSchema.LolMatchV5MatchTeam)
     const matchIndex = fc.nat({ max: matches.length - 1 })
+    // The aborted game has no participant to change.
+    const withParticipants = matches.flatMap((match, index) => match.info.participants.length > 0 ? [index] : [])
+    const playedMatchIndex = fc.constantFrom(...withParticipants)
 
     it.prop(
       "removing any optional keys from any participant still decodes",
-      [matchIndex, fc.nat(), fc.subarray([...participantOptionalKeys])],
+      [playedMatchIndex, fc.nat(), fc.subarray([...participantOptionalKeys])],
       ([index, participantIndex, removed]) => {
         const match = structuredClone(matches[index])
         const participant = match.info.participants[participantIndex % match.info.participants.length]
@@ -369,7 +374,11 @@ describe("RiotSchema", () => {
 
     it.prop(
       "a non-number in any numeric participant field is reported at its path",
-      [matchIndex, fc.nat(), fc.constantFrom("kills", "deaths", "goldEarned", "timePlayed", "item0", "visionScore")],
+      [
+        playedMatchIndex,
+        fc.nat(),
+        fc.constantFrom("kills", "deaths", "goldEarned", "timePlayed", "item0", "visionScore")
+      ],
       ([index, participantIndex, key]) => {
         const match = structuredClone(matches[index])
         const position = participantIndex % match.info.participants.length

@@ -1,7 +1,7 @@
 import * as Ansi from "@effect/printer-ansi/Ansi"
 import * as AnsiDoc from "@effect/printer-ansi/AnsiDoc"
 import * as Doc from "@effect/printer/Doc"
-import type { MatchFailure, MatchSummary, Player, Report, Totals } from "./report.js"
+import type { MatchFailure, MatchResult, MatchSummary, Player, Report, Totals } from "./report.js"
 import { untrusted } from "./safeText.js"
 
 /**
@@ -45,7 +45,8 @@ const queueNames: { readonly [queueId: number]: string } = {
  *
  * @internal
  */
-export const modeOf = (match: MatchSummary): string => queueNames[match.queueId] ?? match.gameMode
+export const modeOf = (match: MatchSummary): string =>
+  queueNames[match.queueId] ?? (match.gameMode === "" ? "-" : match.gameMode)
 
 /**
  * JSON text with the characters that JSON allows raw but a terminal acts on
@@ -60,6 +61,12 @@ const terminalSafeJson = (json: string): string =>
 
 const paint = (color: boolean, text: string, style: Ansi.Ansi): string =>
   color ? AnsiDoc.render(Doc.annotate(Doc.text(text), style), { style: "pretty" }) : text
+
+const resultStyles: { readonly [R in MatchResult]: Ansi.Ansi } = {
+  win: Ansi.green,
+  loss: Ansi.red,
+  aborted: Ansi.yellow
+}
 
 const seconds = (millis: number) => `${(millis / 1000).toFixed(2)} s`
 
@@ -104,16 +111,16 @@ export const renderTable = (report: Report, options: { readonly color: boolean }
       untrusted(match.matchId),
       untrusted(modeOf(match)),
       formatDuration(match.durationSeconds),
-      untrusted(match.champion),
-      `${match.kills}/${match.deaths}/${match.assists}`,
-      match.win ? "win" : "loss"
+      match.champion === null ? "-" : untrusted(match.champion),
+      match.kills === null ? "-" : `${match.kills}/${match.deaths}/${match.assists}`,
+      match.result
     ])
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)))
     lines.push(paint(color, header.map((title, column) => pad(title, widths[column])).join("  ").trimEnd(), Ansi.bold))
     for (const row of rows) {
       const cells = row.map((cell, column) => column === row.length - 1 ? cell : pad(cell, widths[column]))
       const result = cells[cells.length - 1]
-      cells[cells.length - 1] = paint(color, result, result === "win" ? Ansi.green : Ansi.red)
+      cells[cells.length - 1] = paint(color, result, resultStyles[result as MatchResult])
       lines.push(cells.join("  "))
     }
     lines.push("")
