@@ -1,13 +1,15 @@
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -171,6 +173,57 @@ const describeTransportError = (error: HttpClientError.HttpClientError): string 
   return error.reason
 }
 
+/**
+ * A response as the signing client gives it back: the original, showing the
+ * unsigned request instead of the signed one it was the answer to, also when
+ * serialised or inspected (the HttpClient's own wrapper delegates those to the
+ * response it wraps).
+ */
+const answering = (
+  response: HttpClientResponse.HttpClientResponse,
+  request: HttpClientRequest.HttpClientRequest
+): HttpClientResponse.HttpClientResponse => {
+  const toJSON = () => ({ ...(response.toJSON() as object), request: request.toJSON() })
+  return Object.create(response, {
+    request: { value: request },
+    toJSON: { value: toJSON },
+    [Inspectable.NodeInspectSymbol]: { value: toJSON }
+  })
+}
+
+/**
+ * `transport` with the key added to each request only on its way out, so
+ * the request that an error, a response or the HttpClient's span holds is
+ * the one without it. Redacting the header's name is not enough:
+ * `JSON.stringify` of an `HttpClientError` outside a fiber, as a span
+ * exporter does it, redacts nothing.
+ */
+const signing = (transport: HttpClient.HttpClient, apiKey: Redacted.Redacted): HttpClient.HttpClient => {
+  // The transport's own span would see the signed request; the signing client has the span instead.
+  const untraced = HttpClient.withTracerDisabledWhen(transport, () => true)
+  return HttpClient.make((request) =>
+    untraced.execute(HttpClientRequest.setHeader(request, "x-riot-token", Redacted.value(apiKey) as string)).pipe(
+      Effect.map((response) => answering(response, request)),
+      Effect.mapError((error): HttpClientError.HttpClientError =>
+        error._tag === "RequestError"
+          ? new HttpClientError.RequestError({
+            request,
+            reason: error.reason,
+            cause: error.cause,
+            ...(error.description === undefined ? {} : { description: error.description })
+          })
+          : new HttpClientError.ResponseError({
+            request,
+            response: answering(error.response, request),
+            reason: error.reason,
+            cause: error.cause,
+            ...(error.description === undefined ? {} : { description: error.description })
+          })
+      )
+    )
+  )
+}
+
 /** @internal */
 export const make = (
   options: RiotClientModule.Options = {}
@@ -179,11 +232,13 @@ export const make = (
     // One span per call is the default: the HttpClient's span per attempt
     // doubles the tracing cost of a request, and its trace-context headers
     // would tell a third party about the caller's traces.
-    const httpClient = options.httpClientSpans === true
-      ? yield* HttpClient.HttpClient
-      : HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
-    const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const apiKey = options.apiKey
+    const transport = yield* HttpClient.HttpClient
+    const signed = apiKey === undefined ? transport : signing(transport, apiKey)
+    const httpClient = options.httpClientSpans === true
+      ? signed
+      : HttpClient.withTracerDisabledWhen(signed, () => true)
+    const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
     const maxRetries = options.maxRetries ?? defaults.maxRetries
     const requestTimeout = Duration.decode(options.requestTimeout ?? defaults.requestTimeout)
@@ -214,11 +269,7 @@ export const make = (
       for (const [name, value] of Object.entries(call.query ?? {})) {
         if (value !== undefined) urlParams.push([name, String(value)])
       }
-      return HttpClientRequest.get(url, {
-        urlParams,
-        acceptJson: true,
-        headers: apiKey === undefined ? {} : { "x-riot-token": Redacted.value(apiKey) }
-      })
+      return HttpClientRequest.get(url, { urlParams, acceptJson: true })
     }
 
     const send = <A>(
