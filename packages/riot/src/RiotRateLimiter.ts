@@ -37,6 +37,7 @@ import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -286,6 +287,14 @@ export interface RiotRateLimiter {
   ) => <A extends ObservedResponse, E, R>(
     send: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | RiotError.RateLimitStoreUnavailable, R>
+  /**
+   * Whether requests are being held back by the limits, and until when: the
+   * latest end (by the limiter's `Clock`, epoch millis) of the waits under
+   * way for a full window or a `Retry-After`, or none when no request waits
+   * for either. The short wait behind a probe does not count. A progress
+   * display reads this to say why nothing moves.
+   */
+  readonly heldUntil: Effect.Effect<Option.Option<number>>
 }
 
 /**

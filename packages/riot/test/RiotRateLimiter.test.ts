@@ -106,6 +106,23 @@ describe("RiotRateLimiter", () => {
     })
   })
 
+  it.effect("says until when it holds requests back for a full window, and nothing once they go", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:120", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      assert.isTrue((yield* limiter.heldUntil)._tag === "None")
+      const { sent } = yield* forkRequests(3, server.receive("americas", "match-v5.getMatch"))
+      yield* settle
+      assert.lengthOf(sent, 2)
+      const held = yield* limiter.heldUntil
+      assert.isTrue(held._tag === "Some")
+      // The window of 120 s opened at 0, plus the default padding of 250 ms.
+      assert.strictEqual(held._tag === "Some" && held.value, 120_250)
+      yield* advanceTo(120_250)
+      assert.lengthOf(sent, 3)
+      assert.isTrue((yield* limiter.heldUntil)._tag === "None")
+    }).pipe(Effect.provide(limiterWith({}))))
+
   it.effect("grants 20 per second and 100 per two minutes, never more", () =>
     Effect.gen(function*() {
       const server = makeServer({ app: "20:1,100:120", method: "1000:10" })

@@ -90,7 +90,7 @@ export const riotClientLayer = (options: {
       const transport = (apiKey: Redacted.Redacted<string>) =>
         Layer.merge(countingHttpClient(options.requests), rateLimiterLayer(options.redisUrl, apiKey))
       if (configured.apiKey !== undefined) {
-        return RiotClient.layerWith(configured).pipe(Layer.provide(transport(configured.apiKey)))
+        return RiotClient.layerWith(configured).pipe(Layer.provideMerge(transport(configured.apiKey)))
       }
       if (options.live) {
         return yield* new MissingApiKey()
@@ -98,7 +98,7 @@ export const riotClientLayer = (options: {
       const mock = yield* MockServer.make(yield* embeddedMockConfig)
       yield* options.writeStderr(`volley: no RIOT_API_KEY; using the embedded Riot API mock at ${mock.url}\n`)
       return RiotClient.layerWith({ ...configured, apiKey: mock.apiKey, baseUrl: mock.baseUrl }).pipe(
-        Layer.provide(transport(mock.apiKey))
+        Layer.provideMerge(transport(mock.apiKey))
       )
     })
   )

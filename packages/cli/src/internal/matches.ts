@@ -1,5 +1,5 @@
 import type { RiotError, Routing } from "@volley/riot"
-import { RiotClient } from "@volley/riot"
+import { RiotClient, RiotRateLimiter } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -49,7 +49,8 @@ export interface MatchesOptions {
  *
  * - `riot`: the client, acquired inside the run (embedded mock, Redis
  *   connection), so that an interruption while it starts still writes the
- *   report.
+ *   report. When the layer provides a rate limiter too, progress says when
+ *   the limits hold requests back.
  * - `httpRequests`: how many HTTP requests were sent so far.
  * - `reportWritten`: set once a report (complete or interrupted) is on
  *   stdout, so that the caller does not write a second one.
@@ -202,11 +203,13 @@ export const matches = <E>(
             concurrency: options.concurrency,
             strategy: options.strategy
           })
+          const limiter = yield* Effect.serviceOption(RiotRateLimiter.RiotRateLimiter)
           yield* display(group, {
             total: matchIds.length,
             mode: progressMode(output),
             columns: output.columns,
-            writeStderr: output.stderr
+            writeStderr: output.stderr,
+            heldUntil: Option.getOrUndefined(Option.map(limiter, (limiter) => limiter.heldUntil))
           })
           for (const [index, matchId] of matchIds.entries()) {
             yield* TaskGroup.createTask(group, fetchMatch(player, index, matchId))

@@ -5,6 +5,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
 import * as RiotError from "../../RiotError.js"
 import type {
   ObservedResponse,
@@ -79,6 +80,20 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       return line
     }
 
+    // When each wait for a window or a Retry-After under way ends, for `heldUntil`.
+    const holds = new Set<{ readonly until: number }>()
+    const holdUntil = (until: number, sleep: Effect.Effect<void>) =>
+      Effect.suspend(() => {
+        const hold = { until }
+        holds.add(hold)
+        return Effect.ensuring(sleep, Effect.sync(() => holds.delete(hold)))
+      })
+    const heldUntil = Effect.sync(() => {
+      let latest: number | undefined
+      for (const hold of holds) latest = latest === undefined ? hold.until : Math.max(latest, hold.until)
+      return Option.fromNullable(latest)
+    })
+
     const reserve = (keys: ReadonlyArray<string>): Effect.Effect<void, RateLimitStoreError> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const seen = answers
@@ -88,7 +103,9 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
             if (reservation.granted) return Effect.void
             const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
             return Effect.zipRight(
-              reservation.reason === "probe" ? awaitAnswerSince(seen, sleep) : sleep,
+              reservation.reason === "probe"
+                ? awaitAnswerSince(seen, sleep)
+                : holdUntil(now + reservation.retryInMillis, sleep),
               reserve(keys)
             )
           }
@@ -132,6 +149,7 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       )
 
     const limiter: RiotRateLimiterService = {
+      heldUntil,
       withPermit: (route, method) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
         const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys)).pipe(
