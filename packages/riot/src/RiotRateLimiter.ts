@@ -276,6 +276,10 @@ export interface RiotRateLimiter {
    * `method`, blocks the route or the method for `Retry-After` plus a margin.
    * A 429 of type `service` (or none) blocks nobody else.
    *
+   * Requests for one method wait in line in the order they came, except that
+   * a retry (`options.retry`) goes ahead of every request that was not sent
+   * yet: it keeps its place instead of waiting for the whole line again.
+   *
    * Fails with `RateLimitStoreUnavailable`, without sending, when the store
    * cannot reserve (Redis lost, with `onUnavailable: "fail"`). Once `send`
    * has run, its answer is returned even if the store cannot record it: the
@@ -283,7 +287,8 @@ export interface RiotRateLimiter {
    */
   readonly withPermit: (
     route: Routing.Route,
-    method: string
+    method: string,
+    options?: { readonly retry?: boolean | undefined }
   ) => <A extends ObservedResponse, E, R>(
     send: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | RiotError.RateLimitStoreUnavailable, R>

@@ -359,17 +359,18 @@ export const make = (
           const attempt = Effect.suspend(() => {
             const attempt = ++attempts
             span.attribute("riot.attempts", attempt)
-            return limiter.withPermit(call.route, call.endpoint)(send(call, request, attempt)).pipe(
-              Effect.flatMap((answer) => {
-                span.attribute("http.response.status_code", answer.status)
-                return interpret(call, answer, attempt)
-              }),
-              Effect.tapError((error) =>
-                isRetried(error) && attempt <= maxRetries
-                  ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
-                  : Effect.void
+            return limiter.withPermit(call.route, call.endpoint, { retry: attempt > 1 })(send(call, request, attempt))
+              .pipe(
+                Effect.flatMap((answer) => {
+                  span.attribute("http.response.status_code", answer.status)
+                  return interpret(call, answer, attempt)
+                }),
+                Effect.tapError((error) =>
+                  isRetried(error) && attempt <= maxRetries
+                    ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
+                    : Effect.void
+                )
               )
-            )
           })
           const retried = Effect.catchAll(attempt, (first) => {
             if (!isRetried(first) || maxRetries === 0) return Effect.fail(first)

@@ -36,6 +36,13 @@ export const defaults = {
   probeLease: Duration.seconds(30)
 }
 
+/** One method's line of requests waiting to reserve: a turn is handed to one waiter at a time. */
+interface Line {
+  busy: boolean
+  readonly retries: Array<Deferred.Deferred<void>>
+  readonly firsts: Array<Deferred.Deferred<void>>
+}
+
 /** @internal */
 export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterService, never, RateLimitStoreService> =>
   Effect.gen(function*() {
@@ -69,16 +76,47 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
 
     // Requests for one method wait in line and only the first of the line
     // asks the store, so a freed slot wakes one fiber instead of all of them,
-    // and requests go out in the order they came.
-    const lines = new Map<string, Effect.Semaphore>()
+    // and requests go out in the order they came. A retry goes ahead of the
+    // requests that have not been sent yet: it was in line before them, and
+    // sending it at the back would turn its backoff of half a second into the
+    // whole line's wait. Hand-rolled because Effect's Semaphore has one lane.
+    const lines = new Map<string, Line>()
     const lineOf = (key: string) => {
       let line = lines.get(key)
       if (line === undefined) {
-        line = Effect.unsafeMakeSemaphore(1)
+        line = { busy: false, retries: [], firsts: [] }
         lines.set(key, line)
       }
       return line
     }
+    const passTurn = (line: Line) =>
+      Effect.sync(() => {
+        const next = line.retries.shift() ?? line.firsts.shift()
+        if (next === undefined) line.busy = false
+        else Deferred.unsafeDone(next, Exit.void)
+      })
+    const waitForTurn = (line: Line, retry: boolean): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (!line.busy) {
+          line.busy = true
+          return Effect.void
+        }
+        const lane = retry ? line.retries : line.firsts
+        const turn = Deferred.unsafeMake<void>(FiberId.none)
+        lane.push(turn)
+        return Effect.onInterrupt(Deferred.await(turn), () =>
+          Effect.suspend(() => {
+            const index = lane.indexOf(turn)
+            if (index === -1) return passTurn(line) // the turn came with the interruption: hand it on
+            lane.splice(index, 1)
+            return Effect.void
+          }))
+      })
+    const inLine = <A, E>(key: string, retry: boolean, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+      Effect.uninterruptibleMask((restore) => {
+        const line = lineOf(key)
+        return Effect.zipRight(restore(waitForTurn(line, retry)), Effect.ensuring(restore(effect), passTurn(line)))
+      })
 
     // When each wait for a window or a Retry-After under way ends, for `heldUntil`.
     const holds = new Set<{ readonly until: number }>()
@@ -150,9 +188,9 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
 
     const limiter: RiotRateLimiterService = {
       heldUntil,
-      withPermit: (route, method) => (send) => {
+      withPermit: (route, method, options) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
-        const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys)).pipe(
+        const acquire = inLine(keys[1], options?.retry === true, reserve(keys)).pipe(
           Effect.mapError((error) =>
             new RiotError.RateLimitStoreUnavailable({
               endpoint: method,
