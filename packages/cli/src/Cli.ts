@@ -27,7 +27,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { riotClientLayer } from "./internal/connection.js"
+import { defaultMaxConnections, riotClientLayer } from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { serveMock } from "./internal/mockServerCommand.js"
@@ -118,6 +118,16 @@ const live = Options.boolean("live").pipe(
   Options.withDescription("Use the real Riot API with RIOT_API_KEY (also implied when RIOT_API_KEY is set).")
 )
 
+const maxConnections = Options.integer("max-connections").pipe(
+  Options.withFallbackConfig(Config.integer("VOLLEY_MAX_CONNECTIONS")),
+  Options.withDefault(defaultMaxConnections),
+  Options.mapEffect(integerBetween("max-connections", 1, maxConcurrency)),
+  Options.withDescription(
+    `At most this many connections to one Riot host, 1 to ${maxConcurrency} (default ${defaultMaxConnections}; ` +
+      "env VOLLEY_MAX_CONNECTIONS); fetches beyond them wait for a free one."
+  )
+)
+
 const redis = Options.text("redis").pipe(
   Options.withFallbackConfig(Config.string("VOLLEY_REDIS_URL")),
   Options.optional,
@@ -135,7 +145,7 @@ const redis = Options.text("redis").pipe(
  */
 export const matchesCommand = Command.make(
   "matches",
-  { riotId, platform, region, count, concurrency, strategy, format, live, redis },
+  { riotId, platform, region, count, concurrency, strategy, format, live, maxConnections, redis },
   (config) =>
     Effect.gen(function*() {
       const output = yield* processOutput
@@ -155,6 +165,7 @@ export const matchesCommand = Command.make(
         {
           riot: riotClientLayer({
             live: config.live,
+            maxConnections: config.maxConnections,
             redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
             requests,
             writeStderr: output.stderr

@@ -1,4 +1,5 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Undici from "@effect/platform-node/Undici"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import * as Config from "effect/Config"
@@ -51,14 +52,43 @@ export const embeddedMockConfig: Config.Config<MockServer.MockServerOptions> = C
 }).pipe(Config.map(({ faultRate, latencyMillis, seed }) => ({ seed, faults: faultsAtRate(faultRate, latencyMillis) })))
 
 /**
- * Node's HTTP client, counting every request it sends (retries included) so
- * the totals can report requests per second.
+ * How many connections `volley matches` opens to one origin unless told
+ * otherwise: enough for Riot's production limits at its usual latency, few
+ * enough that no concurrency can run a process out of file descriptors.
+ *
+ * @internal
  */
-const countingHttpClient = (requests: Ref.Ref<number>): Layer.Layer<HttpClient.HttpClient> =>
+export const defaultMaxConnections = 64
+
+/**
+ * Node's HTTP client on an undici Agent that opens at most `maxConnections`
+ * to one origin; requests beyond them wait for a free connection inside
+ * undici, so concurrency is bounded by the TaskGroup and the rate limits and
+ * never by file descriptors (an unbounded Agent opened one socket per request
+ * in flight, and EMFILE at 1,000). It counts every request it sends (retries
+ * included) so the totals can report requests per second.
+ *
+ * @internal
+ */
+export const countingHttpClient = (
+  requests: Ref.Ref<number>,
+  maxConnections: number
+): Layer.Layer<HttpClient.HttpClient> =>
   Layer.effect(
     HttpClient.HttpClient,
     Effect.map(HttpClient.HttpClient, HttpClient.tapRequest(() => Ref.update(requests, (n) => n + 1)))
-  ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  ).pipe(
+    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+    Layer.provide(
+      Layer.scoped(
+        NodeHttpClient.Dispatcher,
+        Effect.acquireRelease(
+          Effect.sync(() => new Undici.Agent({ connections: maxConnections })),
+          (agent) => Effect.promise(() => agent.destroy())
+        )
+      )
+    )
+  )
 
 /**
  * The rate limiter for a run: in this process's memory, or in Redis at
@@ -74,12 +104,14 @@ const rateLimiterLayer = (redisUrl: string | undefined, apiKey: Redacted.Redacte
  * environment (`RIOT_BASE_URL` may point it elsewhere). Otherwise it starts
  * the mock server in-process on a free port, says so on stderr, and talks to
  * it with the mock's key. With `redisUrl` (`--redis` or `VOLLEY_REDIS_URL`),
- * the rate limiter keeps its state in that Redis.
+ * the rate limiter keeps its state in that Redis. At most `maxConnections`
+ * (default {@link defaultMaxConnections}) are open to one origin.
  *
  * @internal
  */
 export const riotClientLayer = (options: {
   readonly live: boolean
+  readonly maxConnections?: number | undefined
   readonly redisUrl?: string | undefined
   readonly requests: Ref.Ref<number>
   readonly writeStderr: (text: string) => Effect.Effect<void>
@@ -88,7 +120,10 @@ export const riotClientLayer = (options: {
     Effect.gen(function*() {
       const configured = yield* RiotClient.config
       const transport = (apiKey: Redacted.Redacted<string>) =>
-        Layer.merge(countingHttpClient(options.requests), rateLimiterLayer(options.redisUrl, apiKey))
+        Layer.merge(
+          countingHttpClient(options.requests, options.maxConnections ?? defaultMaxConnections),
+          rateLimiterLayer(options.redisUrl, apiKey)
+        )
       if (configured.apiKey !== undefined) {
         return RiotClient.layerWith(configured).pipe(Layer.provideMerge(transport(configured.apiKey)))
       }
