@@ -27,7 +27,12 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { defaultMaxConnections, riotClientLayer } from "./internal/connection.js"
+import {
+  defaultMaxConnections,
+  defaultRedisWaitSeconds,
+  parseOnRedisLost,
+  riotClientLayer
+} from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { serveMock } from "./internal/mockServerCommand.js"
@@ -128,6 +133,19 @@ const maxConnections = Options.integer("max-connections").pipe(
   )
 )
 
+const onRedisLost = Options.text("on-redis-lost").pipe(
+  Options.withFallbackConfig(Config.string("VOLLEY_ON_REDIS_LOST")),
+  Options.withDefault("wait"),
+  Options.mapEffect((input) =>
+    Either.match(parseOnRedisLost(input), { onLeft: (reason) => Effect.fail(invalid(reason)), onRight: Effect.succeed })
+  ),
+  Options.withDescription(
+    `With --redis, what to do when Redis goes away mid-run: wait (default: up to ${defaultRedisWaitSeconds} s for it ` +
+      "to come back, then fail the requests still waiting), wait:SECONDS, fail (at once), or share:N (go on alone " +
+      "with 1/N of every limit, N being the processes sharing the key). Env VOLLEY_ON_REDIS_LOST."
+  )
+)
+
 const redis = Options.text("redis").pipe(
   Options.withFallbackConfig(Config.string("VOLLEY_REDIS_URL")),
   Options.optional,
@@ -145,7 +163,7 @@ const redis = Options.text("redis").pipe(
  */
 export const matchesCommand = Command.make(
   "matches",
-  { riotId, platform, region, count, concurrency, strategy, format, live, maxConnections, redis },
+  { riotId, platform, region, count, concurrency, strategy, format, live, maxConnections, redis, onRedisLost },
   (config) =>
     Effect.gen(function*() {
       const output = yield* processOutput
@@ -167,6 +185,7 @@ export const matchesCommand = Command.make(
             live: config.live,
             maxConnections: config.maxConnections,
             redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
+            onRedisLost: config.onRedisLost,
             requests,
             writeStderr: output.stderr
           }),

@@ -5,6 +5,7 @@
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 
@@ -38,6 +39,15 @@ const finished = (child: ChildProcess): Promise<Run> => {
 const volley = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => finished(start(args, env))
 
 const assertNoStackTrace = (stderr: string) => assert.notMatch(stderr, /^\s+at /m, `stack trace in:\n${stderr}`)
+
+const hasRedis = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
 
 const hasScript = (() => {
   try {
@@ -316,6 +326,80 @@ describe("volley matches", () => {
       const rows = result.stdout.split("\n").filter((line) => /^NA1_\d+ /.test(line))
       assert.isAtLeast(rows.length, 5)
       assert.match(result.stdout, new RegExp(`^Interrupted: fetched ${rows.length} of 20 matches`, "m"))
+    })
+  })
+
+  describe.skipIf(!hasRedis)("when Redis restarts mid-run", () => {
+    /** A redis-server on `port`, ready when this resolves. */
+    const startRedis = (port: number) =>
+      new Promise<ChildProcess>((resolve, reject) => {
+        const server = spawn("redis-server", [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no"
+        ])
+        let output = ""
+        server.stdout!.on("data", (chunk) => {
+          output += chunk
+          if (output.includes("Ready to accept connections")) resolve(server)
+        })
+        server.on("close", () => reject(new Error(`redis-server exited:\n${output}`)))
+      })
+
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const server = net.createServer().listen(0, "127.0.0.1", () => {
+          const port = (server.address() as net.AddressInfo).port
+          server.close(() => resolve(port))
+        })
+      })
+
+    /** A run through Redis that loses it after 5 matches, for a restart of 1.5 s. */
+    const runThroughRestart = async (args: ReadonlyArray<string>) => {
+      const port = await freePort()
+      let redis = await startRedis(port)
+      const child = start(
+        ["matches", "200#16384", "--concurrency", "2", "--redis", `redis://127.0.0.1:${port}`, ...args],
+        { VOLLEY_MOCK_LATENCY_MS: "300" }
+      )
+      const run = finished(child)
+      try {
+        await new Promise<void>((resolve) => {
+          let stderr = ""
+          child.stderr!.on("data", (chunk) => {
+            stderr += chunk
+            if (stderr.includes("volley: 5/20 matches")) resolve()
+          })
+        })
+        redis.kill("SIGKILL")
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        redis = await startRedis(port)
+        return await run
+      } finally {
+        redis.kill("SIGKILL")
+      }
+    }
+
+    it("rides it out by default and fetches every match", { timeout: 60_000 }, async () => {
+      const run = await runThroughRestart([])
+      assert.strictEqual(run.code, 0, run.stderr)
+      const document = JSON.parse(run.stdout)
+      assert.strictEqual(document.totals.fetched, 20)
+    })
+
+    it("fails the waiting matches at once, clearly, with --on-redis-lost fail", { timeout: 60_000 }, async () => {
+      const run = await runThroughRestart(["--on-redis-lost", "fail"])
+      assert.strictEqual(run.code, 1, run.stderr)
+      const document = JSON.parse(run.stdout)
+      assert.isAbove(document.failures.length, 0)
+      for (const failure of document.failures) {
+        assert.match(failure.error, /was not sent: Redis at redis:\/\/127\.0\.0\.1:\d+\/? is unavailable/)
+      }
     })
   })
 

@@ -364,6 +364,11 @@ export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provid
  * - `"fail"` (the default): requests that need a slot fail with
  *   `RiotError.RateLimitStoreUnavailable`, unsent. Once Redis answers again,
  *   requests go through it again.
+ * - `{ waitForReconnect: duration }`: a request that needs a slot while Redis
+ *   is lost waits for it to come back, up to `duration` from its first try,
+ *   then fails as with `"fail"`. A restart of Redis shorter than that costs
+ *   time, not requests. (Redis comes back empty: the windows start again from
+ *   the servers' counts.)
  * - `{ localShareOf: n }`: this process carries on with an in-memory store,
  *   allowing itself `1/n` of every limit (rounded down, at least 1), with `n`
  *   the number of processes sharing the key. Its windows start full, so it
@@ -374,7 +379,10 @@ export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provid
  * @since 0.1.0
  * @category models
  */
-export type OnRedisUnavailable = "fail" | { readonly localShareOf: number }
+export type OnRedisUnavailable =
+  | "fail"
+  | { readonly waitForReconnect: Duration.DurationInput }
+  | { readonly localShareOf: number }
 
 /**
  * How to reach Redis and keep the limiter's state there.

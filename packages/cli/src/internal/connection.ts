@@ -4,6 +4,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import { MockServer, RiotClient, RiotRateLimiter } from "@volley/riot"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -91,11 +92,44 @@ export const countingHttpClient = (
   )
 
 /**
+ * How long a run waits for Redis to come back by default: a restart takes a
+ * second or two, and a run that waits ten seconds more is still a short run.
+ *
+ * @internal
+ */
+export const defaultRedisWaitSeconds = 10
+
+/**
+ * Reads `--on-redis-lost`: `wait` (for {@link defaultRedisWaitSeconds}),
+ * `wait:SECONDS`, `fail`, or `share:N` (go on alone with 1/N of the limits).
+ * On failure the left side is the one-line reason shown to the user.
+ *
+ * @internal
+ */
+export const parseOnRedisLost = (input: string): Either.Either<RiotRateLimiter.OnRedisUnavailable, string> => {
+  const expected = `expected wait, wait:SECONDS, fail or share:PROCESSES, got ${JSON.stringify(input)}`
+  if (input === "fail") return Either.right("fail")
+  if (input === "wait") return Either.right({ waitForReconnect: Duration.seconds(defaultRedisWaitSeconds) })
+  const [mode, count, ...rest] = input.split(":")
+  const value = Number(count)
+  if (rest.length > 0 || count === undefined || !/^\d+$/.test(count) || value < 1 || value > 3600) {
+    return Either.left(`--on-redis-lost: ${expected} (a whole number from 1 to 3600 after the colon)`)
+  }
+  if (mode === "wait") return Either.right({ waitForReconnect: Duration.seconds(value) })
+  if (mode === "share") return Either.right({ localShareOf: value })
+  return Either.left(`--on-redis-lost: ${expected}`)
+}
+
+/**
  * The rate limiter for a run: in this process's memory, or in Redis at
  * `redisUrl` to share the key's limits with other processes.
  */
-const rateLimiterLayer = (redisUrl: string | undefined, apiKey: Redacted.Redacted<string>) =>
-  redisUrl === undefined ? RiotRateLimiter.layer : RiotRateLimiter.layerRedis({ url: redisUrl, apiKey })
+const rateLimiterLayer = (
+  redisUrl: string | undefined,
+  apiKey: Redacted.Redacted<string>,
+  onUnavailable: RiotRateLimiter.OnRedisUnavailable
+) =>
+  redisUrl === undefined ? RiotRateLimiter.layer : RiotRateLimiter.layerRedis({ url: redisUrl, apiKey, onUnavailable })
 
 /**
  * The Riot client for a run.
@@ -104,7 +138,9 @@ const rateLimiterLayer = (redisUrl: string | undefined, apiKey: Redacted.Redacte
  * environment (`RIOT_BASE_URL` may point it elsewhere). Otherwise it starts
  * the mock server in-process on a free port, says so on stderr, and talks to
  * it with the mock's key. With `redisUrl` (`--redis` or `VOLLEY_REDIS_URL`),
- * the rate limiter keeps its state in that Redis. At most `maxConnections`
+ * the rate limiter keeps its state in that Redis, and `onRedisLost` says what
+ * to do when Redis goes away (default: wait up to
+ * {@link defaultRedisWaitSeconds} seconds for it to come back). At most `maxConnections`
  * (default {@link defaultMaxConnections}) are open to one origin.
  *
  * @internal
@@ -113,6 +149,7 @@ export const riotClientLayer = (options: {
   readonly live: boolean
   readonly maxConnections?: number | undefined
   readonly redisUrl?: string | undefined
+  readonly onRedisLost?: RiotRateLimiter.OnRedisUnavailable | undefined
   readonly requests: Ref.Ref<number>
   readonly writeStderr: (text: string) => Effect.Effect<void>
 }) =>
@@ -122,7 +159,11 @@ export const riotClientLayer = (options: {
       const transport = (apiKey: Redacted.Redacted<string>) =>
         Layer.merge(
           countingHttpClient(options.requests, options.maxConnections ?? defaultMaxConnections),
-          rateLimiterLayer(options.redisUrl, apiKey)
+          rateLimiterLayer(
+            options.redisUrl,
+            apiKey,
+            options.onRedisLost ?? { waitForReconnect: Duration.seconds(defaultRedisWaitSeconds) }
+          )
         )
       if (configured.apiKey !== undefined) {
         return RiotClient.layerWith(configured).pipe(Layer.provideMerge(transport(configured.apiKey)))
