@@ -3,6 +3,7 @@
  * embedded mock (or a `volley mock-server` process for live mode).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { Effect, FastCheck } from "effect"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
@@ -327,6 +328,82 @@ describe("volley matches", () => {
       assert.isAtLeast(rows.length, 5)
       assert.match(result.stdout, new RegExp(`^Interrupted: fetched ${rows.length} of 20 matches`, "m"))
     })
+  })
+
+  describe("fuzzed arguments and environment", () => {
+    const hostile = FastCheck.oneof(
+      FastCheck.constantFrom("\u001b]0;pwned\u0007", "\u001b[2J", "a\rb", "a\nb", "\u007f", "\u009b31m", "\u202eevil"),
+      FastCheck.string({ unit: "binary", maxLength: 12 })
+    ).map((text) => text.replaceAll("\u0000", ""))
+    const oneOf = (...values: ReadonlyArray<string | FastCheck.Arbitrary<string>>): FastCheck.Arbitrary<string> =>
+      FastCheck.oneof(...values.map((value) => typeof value === "string" ? FastCheck.constant(value) : value))
+    // Valid counts stay small: a run never waits for the 120 s window of the mock's limits.
+    const flags = FastCheck.array(
+      FastCheck.oneof<Array<FastCheck.Arbitrary<ReadonlyArray<string>>>>(
+        FastCheck.tuple(FastCheck.constant("--count"), oneOf("1", "3", "0", "101", "-1", "abc", "1e3", hostile)),
+        FastCheck.tuple(FastCheck.constant("--concurrency"), oneOf("1", "7", "0", "1001", hostile)),
+        FastCheck.tuple(FastCheck.constant("--format"), oneOf("table", "json", "jsonl", "xml", hostile)),
+        FastCheck.tuple(FastCheck.constant("--platform"), oneOf("na1", "euw1", "xx1", hostile)),
+        FastCheck.tuple(FastCheck.constant("--region"), oneOf("americas", "europe", "mars", hostile)),
+        FastCheck.tuple(FastCheck.constant("--strategy"), oneOf("collect", "interrupt", "both")),
+        FastCheck.tuple(FastCheck.constant("--max-connections"), oneOf("1", "4", "0", "x")),
+        FastCheck.tuple(FastCheck.constant("--on-redis-lost"), oneOf("wait", "fail", "share:2", "wait:0", hostile)),
+        FastCheck.constant(["--live"] as const),
+        hostile.map((text) => [`--${text}`])
+      ),
+      { maxLength: 4 }
+    ).map((pairs) => pairs.flat())
+    const riotIds = oneOf("200#16384", "Nobody#NA1", hostile, hostile.map((text) => `${text}#NA1`))
+    const environment = FastCheck.record({
+      RIOT_REQUEST_TIMEOUT: oneOf("0 seconds", "-5 seconds", "3 seconds", "abc", hostile),
+      RIOT_BASE_URL: oneOf("", "not-a-url", "ftp://127.0.0.1/{route}", "http://127.0.0.1:9/{route}", hostile),
+      RIOT_MAX_RETRIES: oneOf("0", "2", "-1", "x"),
+      VOLLEY_MOCK_FAULT_RATE: oneOf("0", "0.3", "2", "-1", "NaN", hostile),
+      VOLLEY_MOCK_LATENCY_MS: oneOf("0", "5", "-5", "abc"),
+      VOLLEY_MOCK_SEED: oneOf("1", "7", "abc"),
+      VOLLEY_MAX_CONNECTIONS: oneOf("2", "0", "abc"),
+      VOLLEY_ON_REDIS_LOST: oneOf("fail", "junk", hostile)
+    }, { requiredKeys: [] })
+
+    /** Characters that must never reach stderr raw, whatever the input. */
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const actsOnATerminal = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/
+
+    it.live.prop(
+      "exits 0, 1 or 2 with safe one-line errors and a whole report or none, whatever the input",
+      [riotIds, flags, environment],
+      ([riotId, args, env]) =>
+        Effect.promise(() => volley(["matches", riotId, ...args], env)).pipe(
+          Effect.map((run) => {
+            const context = JSON.stringify({ args: ["matches", riotId, ...args], env, run })
+            assert.include([0, 1, 2], run.code, context)
+            assertNoStackTrace(run.stderr)
+            assert.notMatch(run.stderr, actsOnATerminal, context)
+            if (run.code === 2) {
+              assert.strictEqual(run.stdout, "", context)
+              assert.match(
+                run.stderr.trim().split("\n").at(-1)!,
+                /^volley: (see 'volley matches --help' for usage|--live)/
+              )
+            }
+            if (run.stdout !== "") {
+              const format = args.includes("--format") ? args[args.indexOf("--format") + 1] : "json"
+              if (format === "table") {
+                assert.match(
+                  run.stdout,
+                  /^(Fetched|Stopped at the first failure: fetched) \d+ of \d+ matches/m,
+                  context
+                )
+              } else {
+                const last = run.stdout.trim().split("\n").map((line) => format === "jsonl" ? JSON.parse(line) : line)
+                if (format === "jsonl") assert.strictEqual(last.at(-1).type, "totals", context)
+                else assert.isObject(JSON.parse(run.stdout).totals, context)
+              }
+            }
+          })
+        ),
+      { timeout: 240_000, fastCheck: { numRuns: 40 } }
+    )
   })
 
   describe.skipIf(!hasRedis)("when Redis restarts mid-run", () => {
