@@ -87,7 +87,7 @@ console.log(JSON.stringify(await Effect.runPromise(program)))
         matches: 2,
         region: "europe",
         schema: "function",
-        exitCodes: { success: 0, failure: 1, usage: 2, interrupted: 130 }
+        exitCodes: { success: 0, failure: 1, usage: 2, interrupted: 130, closedPipe: 141 }
       })
       assert.include(run("node", ["node_modules/@volley/cli/dist/bin.js", "--help"], project), "matches")
     } finally {
