@@ -28,8 +28,22 @@ describe("progress", () => {
 
   it("says when the rate limiter holds requests back, for how long, and counts it in the ETA", () => {
     assert.strictEqual(
-      formatBar(stats({ succeeded: 98, failed: 0, running: 2, waiting: 0 }), 100, 20_000, 112_000),
-      "[################] 98/100 done, 0 failed, 2 running, 0 waiting, 4.9/s, waiting for Riot's rate limit: 1:52, ETA 1:52"
+      formatBar(stats({ succeeded: 98, failed: 0, running: 2, waiting: 0 }), 100, 20_000, {
+        heldForMillis: 112_000,
+        allSentInMillis: 112_000
+      }),
+      "[################] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52"
+    )
+  })
+
+  it("puts the ETA where the known limits let the remaining requests go, even before any wait starts", () => {
+    // 50 of 100 done in 5 s: the pace says 5 s more, the limits say the rest cannot go for 115 s.
+    assert.match(
+      formatBar(stats({ succeeded: 50, failed: 0, running: 0, waiting: 50 }), 100, 5000, {
+        heldForMillis: 0,
+        allSentInMillis: 115_000
+      }),
+      /10\.0\/s, ETA 1:55$/
     )
   })
 

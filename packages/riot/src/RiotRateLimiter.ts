@@ -300,6 +300,14 @@ export interface RiotRateLimiter {
    * display reads this to say why nothing moves.
    */
   readonly heldUntil: Effect.Effect<Option.Option<number>>
+  /**
+   * How long, in milliseconds from now, until `requests` more requests to
+   * `method` on `route` could all be sent, as the limits learned so far allow
+   * them after the requests this limiter sent: 0 while they fit in every
+   * window. An estimate for progress displays: it knows nothing of other
+   * processes sharing the key, nor of limits not yet learned.
+   */
+  readonly estimateWait: (route: Routing.Route, method: string, requests: number) => Effect.Effect<number>
 }
 
 /**

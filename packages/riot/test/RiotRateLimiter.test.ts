@@ -155,6 +155,20 @@ describe("RiotRateLimiter", () => {
       }).pipe(Effect.provide(limiterWith({})))
   )
 
+  it.effect("estimates when more requests could go from the limits it learned and what it sent", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:120", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 5), 0, "no limits known yet")
+      yield* forkRequests(2, server.receive("americas", "match-v5.getMatch"))
+      yield* settle
+      // Both slots of the 120 s window (250 ms of padding) are used: two more go at its end, a third at the next.
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 120_250)
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 3), 240_500)
+      yield* advanceTo(120_250)
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 0)
+    }).pipe(Effect.provide(limiterWith({}))))
+
   it.effect("says until when it holds requests back for a full window, and nothing once they go", () =>
     Effect.gen(function*() {
       const server = makeServer({ app: "2:120", method: "100:1" })

@@ -209,7 +209,13 @@ export const matches = <E>(
             mode: progressMode(output),
             columns: output.columns,
             writeStderr: output.stderr,
-            heldUntil: Option.getOrUndefined(Option.map(limiter, (limiter) => limiter.heldUntil))
+            heldUntil: Option.getOrUndefined(Option.map(limiter, (limiter) => limiter.heldUntil)),
+            estimateWait: Option.getOrUndefined(
+              Option.map(
+                limiter,
+                (limiter) => (requests: number) => limiter.estimateWait(options.region, "match-v5.getMatch", requests)
+              )
+            )
           })
           for (const [index, matchId] of matchIds.entries()) {
             yield* TaskGroup.createTask(group, fetchMatch(player, index, matchId))

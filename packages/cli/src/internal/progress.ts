@@ -28,18 +28,22 @@ export const pace = (
   stats: TaskGroup.Stats,
   total: number,
   elapsedMillis: number,
-  heldForMillis: number = 0
+  limitsWaitMillis: number = 0
 ): { readonly perSecond: number; readonly etaSeconds: number | undefined } => {
   const finished = stats.succeeded + stats.failed
   const perSecond = elapsedMillis > 0 ? finished / (elapsedMillis / 1000) : 0
   const remaining = Math.max(0, total - finished - stats.interrupted)
   const atThisPace = perSecond > 0 ? remaining / perSecond : undefined
-  // The pace so far knows nothing of a window that has run out: nothing more
-  // finishes before the limiter lets requests go again.
-  const held = remaining > 0 && heldForMillis > 0 ? heldForMillis / 1000 : undefined
+  // The pace so far knows nothing of the windows still to come: nothing
+  // finishes before the rate limits let the remaining requests go.
+  const byTheLimits = remaining > 0 && limitsWaitMillis > 0 ? limitsWaitMillis / 1000 : undefined
   return {
     perSecond,
-    etaSeconds: held === undefined ? atThisPace : atThisPace === undefined ? held : Math.max(held, atThisPace)
+    etaSeconds: byTheLimits === undefined
+      ? atThisPace
+      : atThisPace === undefined
+      ? byTheLimits
+      : Math.max(byTheLimits, atThisPace)
   }
 }
 
@@ -50,15 +54,17 @@ export const pace = (
  * @internal
  */
 export const formatHold = (heldForMillis: number): string =>
-  `waiting for Riot's rate limit: ${formatDuration(Math.ceil(heldForMillis / 1000))}`
+  `waiting for Riot's rate limit: ${formatDuration(heldForMillis / 1000)}`
 
 const barWidth = 16
 
 /**
  * The one-line progress bar, e.g.
  * `[########--------] 10/20 done, 1 failed, 8 running, 1 waiting, 12.5/s, ETA 0:01`,
- * with `waiting for Riot's rate limit: 1:52` before the ETA while the rate
- * limiter holds requests back for `heldForMillis` more.
+ * or `[###############-] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52`
+ * while the rate limiter holds requests back for `limits.heldForMillis` more. The ETA is
+ * never before the rate limits let every remaining request go
+ * (`limits.allSentInMillis`) or the hold ends.
  *
  * @internal
  */
@@ -66,18 +72,30 @@ export const formatBar = (
   stats: TaskGroup.Stats,
   total: number,
   elapsedMillis: number,
-  heldForMillis: number = 0
+  limits: { readonly heldForMillis: number; readonly allSentInMillis: number } = {
+    heldForMillis: 0,
+    allSentInMillis: 0
+  }
 ): string => {
+  const { heldForMillis } = limits
   const finished = stats.succeeded + stats.failed
   const filled = total === 0 ? barWidth : Math.min(barWidth, Math.round((finished / total) * barWidth))
-  const { etaSeconds, perSecond } = pace(stats, total, elapsedMillis, heldForMillis)
+  const { etaSeconds, perSecond } = pace(
+    stats,
+    total,
+    elapsedMillis,
+    Math.max(heldForMillis, limits.allSentInMillis)
+  )
   const eta = etaSeconds === undefined ? "--:--" : formatDuration(etaSeconds)
-  const hold = heldForMillis > 0 ? `${formatHold(heldForMillis)}, ` : ""
-  return `[${"#".repeat(filled)}${
-    "-".repeat(barWidth - filled)
-  }] ${stats.succeeded}/${total} done, ${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
+  const bar = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${stats.succeeded}/${total} done`
+  // While held, the hold is the news: the rest of the details make way so
+  // that the line still fits an 80-column terminal.
+  if (heldForMillis > 0) {
+    return `${bar}${stats.failed > 0 ? `, ${stats.failed} failed` : ""}, ${formatHold(heldForMillis)}, ETA ${eta}`
+  }
+  return `${bar}, ${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
     perSecond.toFixed(1)
-  }/s, ${hold}ETA ${eta}`
+  }/s, ETA ${eta}`
 }
 
 /**
@@ -128,6 +146,8 @@ export const display = <A, E>(
     readonly writeStderr: (text: string) => Effect.Effect<void>
     /** Until when the rate limiter holds requests back, if it does (see `RiotRateLimiter.heldUntil`). */
     readonly heldUntil?: Effect.Effect<Option.Option<number>> | undefined
+    /** How long until the limits let `requests` more go (see `RiotRateLimiter.estimateWait`). */
+    readonly estimateWait?: ((requests: number) => Effect.Effect<number>) | undefined
   }
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function*() {
@@ -178,7 +198,11 @@ export const display = <A, E>(
     const redraw = Effect.gen(function*() {
       const stats = yield* Ref.get(latest)
       if (stats !== undefined) {
-        const bar = formatBar(stats, total, yield* elapsed, yield* heldFor)
+        const remaining = Math.max(0, total - stats.succeeded - stats.failed - stats.interrupted)
+        const bar = formatBar(stats, total, yield* elapsed, {
+          heldForMillis: yield* heldFor,
+          allSentInMillis: options.estimateWait === undefined ? 0 : yield* options.estimateWait(remaining)
+        })
         yield* writeStderr(clear + bar.slice(0, Math.max(1, columns - 1)))
       }
     })

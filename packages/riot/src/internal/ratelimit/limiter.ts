@@ -12,6 +12,7 @@ import type {
   Options,
   RateLimitStore as RateLimitStoreService,
   RateLimitStoreError,
+  RateLimitWindow,
   RiotRateLimiter as RiotRateLimiterService
 } from "../../RiotRateLimiter.js"
 import type * as Routing from "../../Routing.js"
@@ -42,6 +43,9 @@ interface Line {
   readonly retries: Array<Deferred.Deferred<void>>
   readonly firsts: Array<Deferred.Deferred<void>>
 }
+
+/** How many sends `estimateWait` keeps under a key whose limits are not known yet. */
+const unknownLimitsLog = 100
 
 /** @internal */
 export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterService, never, RateLimitStoreService> =>
@@ -132,13 +136,60 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       return Option.fromNullable(latest)
     })
 
+    // What this process knows for `estimateWait`: the limits learned per key,
+    // and when it sent each of its latest requests under that key (at least
+    // as many as the largest limit: all that a window can hold).
+    const knownLimits = new Map<string, ReadonlyArray<RateLimitWindow>>()
+    const sentAt = new Map<string, Array<number>>()
+    const recordSent = (keys: ReadonlyArray<string>, now: number) => {
+      for (const key of keys) {
+        const limits = knownLimits.get(key)
+        let log = sentAt.get(key)
+        if (log === undefined) {
+          log = []
+          sentAt.set(key, log)
+        }
+        log.push(now)
+        // Trimmed in batches, so that a key with a limit of thousands does not copy its log on every send.
+        // Before the limits are known (the probe), any number fits.
+        const keep = limits === undefined ? unknownLimitsLog : Math.max(...limits.map((window) => window.limit))
+        if (log.length > 2 * keep) log.splice(0, log.length - keep)
+      }
+    }
+    // When `requests` more could be sent under `key`, as the sliding windows
+    // allow them after this process's own sends: the k-th goes once the
+    // request `limit` places before it has left every window.
+    const finishOf = (key: string, requests: number, now: number): number => {
+      const limits = knownLimits.get(key)
+      if (limits === undefined || requests <= 0) return now
+      const times = [...(sentAt.get(key) ?? [])]
+      let last = now
+      for (let k = 0; k < requests; k++) {
+        let at = now
+        for (const window of limits) {
+          if (times.length >= window.limit) {
+            at = Math.max(at, times[times.length - window.limit] + window.windowSeconds * 1000 + windowPaddingMillis)
+          }
+        }
+        times.push(at)
+        last = Math.max(last, at)
+      }
+      return last
+    }
+    const estimateWait = (route: Routing.Route, method: string, requests: number) =>
+      Effect.map(
+        Clock.currentTimeMillis,
+        (now) =>
+          Math.max(finishOf(appKey(route), requests, now), finishOf(methodKey(route, method), requests, now)) - now
+      )
+
     const reserve = (keys: ReadonlyArray<string>): Effect.Effect<void, RateLimitStoreError> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const seen = answers
         return Effect.flatMap(
           store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis }),
           (reservation) => {
-            if (reservation.granted) return Effect.void
+            if (reservation.granted) return Effect.sync(() => recordSent(keys, now))
             const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
             return Effect.zipRight(
               reservation.reason === "probe"
@@ -158,6 +209,7 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       // A plain answer without limit headers means the server announces no
       // limits; an error may come from a proxy that never adds them.
       const unannounced = response.status < 400 || response.status === 404 ? "unlimited" : "unknown"
+      if (limits !== undefined) knownLimits.set(key, limits)
       return store.learn({ key, limits, unannounced, counts, now, windowPaddingMillis })
     }
 
@@ -188,6 +240,7 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
 
     const limiter: RiotRateLimiterService = {
       heldUntil,
+      estimateWait,
       withPermit: (route, method, options) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
         const acquire = inLine(keys[1], options?.retry === true, reserve(keys)).pipe(
