@@ -234,10 +234,18 @@ export const make = (
     // would tell a third party about the caller's traces.
     const apiKey = options.apiKey
     const transport = yield* HttpClient.HttpClient
-    const signed = apiKey === undefined ? transport : signing(transport, apiKey)
-    const httpClient = options.httpClientSpans === true
-      ? signed
-      : HttpClient.withTracerDisabledWhen(signed, () => true)
+    // With the HttpClient's spans on, a span holds each request and its exit,
+    // so the key must join the request only past the span: the signing
+    // wrapper. Without them no HttpClientError or response outlives `send`,
+    // which keeps only a status, headers, a body or a message, and the key
+    // goes into the request directly: the wrapper would cost a third of the
+    // client's own time per call.
+    const signsLate = apiKey !== undefined && options.httpClientSpans === true
+    const httpClient = options.httpClientSpans !== true
+      ? HttpClient.withTracerDisabledWhen(transport, () => true)
+      : signsLate
+      ? signing(transport, apiKey)
+      : transport
     const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
     const maxRetries = options.maxRetries ?? defaults.maxRetries
@@ -269,7 +277,11 @@ export const make = (
       for (const [name, value] of Object.entries(call.query ?? {})) {
         if (value !== undefined) urlParams.push([name, String(value)])
       }
-      return HttpClientRequest.get(url, { urlParams, acceptJson: true })
+      return HttpClientRequest.get(url, {
+        urlParams,
+        acceptJson: true,
+        headers: apiKey === undefined || signsLate ? {} : { "x-riot-token": Redacted.value(apiKey) }
+      })
     }
 
     const send = <A>(
