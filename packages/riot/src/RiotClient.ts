@@ -11,10 +11,10 @@
  * them). Only a body that fails the check is decoded, to name the JSON path
  * in the `DecodeError`.
  *
- * The API key travels as a `Redacted` into the `X-Riot-Token` header only,
- * added to each request on its way to the `HttpClient` in context: the
- * request held by an `HttpClientError`, a response or an HTTP client span
- * never has it, so no serialisation of an error, a span or a log shows it.
+ * The API key travels as a `Redacted` into the `X-Riot-Token` header only;
+ * no error, span or log the client gives out holds it, so no serialisation
+ * of one shows it. With `httpClientSpans` the header is added past the
+ * HttpClient's span, so neither the span nor its exit holds it.
  *
  * Endpoints are named after Riot's API and method, as in Pulsefire:
  * `getLolMatchV5Match` is match-v5's getMatch.
