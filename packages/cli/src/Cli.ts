@@ -303,22 +303,22 @@ const onUnhandledInterrupt = (argv: ReadonlyArray<string>, reportWritten: Ref.Re
 const printError = (message: string) =>
   Effect.sync(() => void process.stderr.write(`volley: ${untrustedLines(message)}\n`))
 
-/** @effect/cli prints a usage error as it is, rejected argument included; through this it prints it made safe. */
+const safeArgs = (args: ReadonlyArray<unknown>) =>
+  args.map((arg) => typeof arg === "string" ? untrustedLines(arg) : arg)
+
+/**
+ * Everything written to stderr through the console, made safe: @effect/cli
+ * prints a usage error with the rejected argument as it is, and the logger
+ * prints messages and causes that may quote Riot or the user.
+ */
 const safeErrorConsole = Effect.map(Effect.console, (console): Console.Console => ({
   ...console,
-  error: (...args) => console.error(...args.map((arg) => typeof arg === "string" ? untrustedLines(arg) : arg))
+  error: (...args) => console.error(...safeArgs(args)),
+  unsafe: { ...console.unsafe, error: (...args) => console.unsafe.error(...safeArgs(args)) }
 }))
 
-/** The pretty logger on stderr, with the messages made safe: they may quote Riot. */
-const safeLogger = Logger.prettyLogger({ stderr: true }).pipe(
-  Logger.mapInput((message: unknown) =>
-    Array.isArray(message)
-      ? message.map((part) => typeof part === "string" ? untrustedLines(part) : part)
-      : typeof message === "string"
-      ? untrustedLines(message)
-      : message
-  )
-)
+// Without colours: their escape codes would be made safe too, as escapes.
+const safeLogger = Logger.prettyLogger({ stderr: true, colors: false })
 
 const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
 
