@@ -146,9 +146,23 @@ const onRedisLost = Options.text("on-redis-lost").pipe(
   )
 )
 
+// Checked here, before anything is sent: an unparsable URL would otherwise
+// only fail at connect time, as a runtime failure.
+const isRedisUrl = (url: string): boolean =>
+  URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol) && new URL(url).hostname !== ""
+
 const redis = Options.text("redis").pipe(
   Options.withFallbackConfig(Config.string("VOLLEY_REDIS_URL")),
   Options.optional,
+  Options.mapEffect((url) =>
+    Option.isNone(url) || url.value === "" || isRedisUrl(url.value)
+      ? Effect.succeed(url)
+      : Effect.fail(
+        invalid(
+          `--redis must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got ${JSON.stringify(url.value)}`
+        )
+      )
+  ),
   Options.withDescription(
     "Share the API key's rate limits with other processes through Redis at this URL, e.g. redis://127.0.0.1:6379 " +
       "(default: VOLLEY_REDIS_URL; without either, limits are kept in this process)."
@@ -355,7 +369,9 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
       ExitCode.usage
     )
   }
-  if (error instanceof MissingApiKey) return Effect.as(printError(error.message), ExitCode.usage)
+  if (error instanceof MissingApiKey) {
+    return Effect.as(Effect.zipRight(printError(error.message), printError(usageHint(argv))), ExitCode.usage)
+  }
   return Effect.as(printError(error instanceof Error ? error.message : String(error)), ExitCode.failure)
 }
 

@@ -131,7 +131,12 @@ describe("volley matches", () => {
       ["matches", "200#16384", "--concurrency", "0"],
       "--concurrency must be an integer from 1 to 1000, got 0"
     ],
-    ["a missing Riot ID", ["matches"], "Missing argument <gameName#tagLine>"]
+    ["a missing Riot ID", ["matches"], "Missing argument <gameName#tagLine>"],
+    [
+      "a --redis that is not a Redis URL",
+      ["matches", "200#16384", "--redis", "localhost:6379"],
+      `--redis must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got "localhost:6379"`
+    ]
   ]
 
   for (const [name, args, message] of usageErrors) {
@@ -201,7 +206,8 @@ describe("volley matches", () => {
     assert.strictEqual(run.code, 2)
     assert.strictEqual(
       run.stderr.trim(),
-      "volley: --live needs a Riot API key: set RIOT_API_KEY (development keys come from https://developer.riotgames.com)"
+      "volley: --live needs a Riot API key: set RIOT_API_KEY (development keys come from https://developer.riotgames.com)\n" +
+        "volley: see 'volley matches --help' for usage"
     )
     assert.strictEqual(run.stdout, "")
   })
@@ -349,6 +355,7 @@ describe("volley matches", () => {
         FastCheck.tuple(FastCheck.constant("--max-connections"), oneOf("1", "4", "0", "x")),
         FastCheck.tuple(FastCheck.constant("--on-redis-lost"), oneOf("wait", "fail", "share:2", "wait:0", hostile)),
         FastCheck.tuple(FastCheck.constant("--log-level"), oneOf("debug", "warning", "error")),
+        FastCheck.tuple(FastCheck.constant("--redis"), oneOf("", "localhost:6379", "http://127.0.0.1:6379", hostile)),
         FastCheck.constant(["--live"] as const),
         hostile.map((text) => [`--${text}`])
       ),
@@ -384,9 +391,10 @@ describe("volley matches", () => {
             assert.notMatch(run.stderr, actsOnATerminal, context)
             if (run.code === 2) {
               assert.strictEqual(run.stdout, "", context)
-              assert.match(
-                run.stderr.trim().split("\n").at(-1)!,
-                /^volley: (see 'volley matches --help' for usage|--live)/
+              assert.strictEqual(
+                run.stderr.trim().split("\n").at(-1),
+                "volley: see 'volley matches --help' for usage",
+                context
               )
             }
             if (run.stdout !== "") {
