@@ -32,6 +32,16 @@ describe("progress", () => {
         heldForMillis: 112_000,
         allSentInMillis: 112_000
       }),
+      "[################] 98/100 done, 0 failed, 2 running, 0 waiting, 4.9/s, waiting for Riot's rate limit: 1:52, ETA 1:52"
+    )
+  })
+
+  it("drops the details for the hold when the line would not fit the terminal", () => {
+    assert.strictEqual(
+      formatBar(stats({ succeeded: 98, failed: 0, running: 2, waiting: 0 }), 100, 20_000, {
+        heldForMillis: 112_000,
+        allSentInMillis: 112_000
+      }, 79),
       "[################] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52"
     )
   })

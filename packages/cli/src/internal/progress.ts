@@ -61,8 +61,10 @@ const barWidth = 16
 /**
  * The one-line progress bar, e.g.
  * `[########--------] 10/20 done, 1 failed, 8 running, 1 waiting, 12.5/s, ETA 0:01`,
- * or `[###############-] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52`
- * while the rate limiter holds requests back for `limits.heldForMillis` more. The ETA is
+ * with `waiting for Riot's rate limit: 1:52` before the ETA while the rate
+ * limiter holds requests back for `limits.heldForMillis` more, in place of
+ * the details when the line would be longer than `maxWidth`
+ * (`[###############-] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52`). The ETA is
  * never before the rate limits let every remaining request go
  * (`limits.allSentInMillis`) or the hold ends.
  *
@@ -75,7 +77,8 @@ export const formatBar = (
   limits: { readonly heldForMillis: number; readonly allSentInMillis: number } = {
     heldForMillis: 0,
     allSentInMillis: 0
-  }
+  },
+  maxWidth: number = Infinity
 ): string => {
   const { heldForMillis } = limits
   const finished = stats.succeeded + stats.failed
@@ -88,14 +91,16 @@ export const formatBar = (
   )
   const eta = etaSeconds === undefined ? "--:--" : formatDuration(etaSeconds)
   const bar = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${stats.succeeded}/${total} done`
-  // While held, the hold is the news: the rest of the details make way so
-  // that the line still fits an 80-column terminal.
-  if (heldForMillis > 0) {
-    return `${bar}${stats.failed > 0 ? `, ${stats.failed} failed` : ""}, ${formatHold(heldForMillis)}, ETA ${eta}`
-  }
-  return `${bar}, ${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
+  const details = `${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
     perSecond.toFixed(1)
-  }/s, ETA ${eta}`
+  }/s`
+  if (heldForMillis <= 0) return `${bar}, ${details}, ETA ${eta}`
+  const full = `${bar}, ${details}, ${formatHold(heldForMillis)}, ETA ${eta}`
+  // While held, the hold is the news: when the line would not fit, the
+  // details make way for it (an 80-column terminal cut it off).
+  return full.length <= maxWidth
+    ? full
+    : `${bar}${stats.failed > 0 ? `, ${stats.failed} failed` : ""}, ${formatHold(heldForMillis)}, ETA ${eta}`
 }
 
 /**
@@ -199,11 +204,12 @@ export const display = <A, E>(
       const stats = yield* Ref.get(latest)
       if (stats !== undefined) {
         const remaining = Math.max(0, total - stats.succeeded - stats.failed - stats.interrupted)
+        const width = Math.max(1, columns - 1)
         const bar = formatBar(stats, total, yield* elapsed, {
           heldForMillis: yield* heldFor,
           allSentInMillis: options.estimateWait === undefined ? 0 : yield* options.estimateWait(remaining)
-        })
-        yield* writeStderr(clear + bar.slice(0, Math.max(1, columns - 1)))
+        }, width)
+        yield* writeStderr(clear + bar.slice(0, width))
       }
     })
     yield* Effect.addFinalizer(() => writeStderr(clear + AnsiDoc.render(AnsiDoc.cursorShow, { style: "pretty" })))
