@@ -20,6 +20,8 @@ import { Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import type * as Console from "effect/Console"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -27,12 +29,20 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
-import { riotClientLayer } from "./internal/connection.js"
+import {
+  defaultMaxConnections,
+  defaultRedisWaitSeconds,
+  parseOnRedisLost,
+  riotClientLayer
+} from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { processOutput } from "./internal/output.js"
 import { withPlainTextUnlessTerminal } from "./internal/plainText.js"
+import { type Format, renderReport } from "./internal/render.js"
+import { emptyReport } from "./internal/report.js"
 import { parseRiotId } from "./internal/riotId.js"
+import { untrustedLines } from "./internal/safeText.js"
 
 /**
  * The process exit codes of `volley`.
@@ -44,6 +54,9 @@ import { parseRiotId } from "./internal/riotId.js"
  *   or Riot ID, or `--live` without `RIOT_API_KEY`.
  * - `interrupted` (130): stopped by Ctrl-C (SIGINT) or SIGTERM, after writing
  *   what was fetched so far.
+ * - `closedPipe` (141, as for a process ended by SIGPIPE): stdout or stderr
+ *   was closed by its reader (`volley matches ... | head -1`); the run ends
+ *   there, quietly.
  *
  * @since 0.1.0
  * @category constants
@@ -52,7 +65,8 @@ export const ExitCode = {
   success: 0,
   failure: 1,
   usage: 2,
-  interrupted: 130
+  interrupted: 130,
+  closedPipe: 141
 } as const
 
 const invalid = (message: string) => ValidationError.invalidValue(HelpDoc.p(message))
@@ -111,9 +125,46 @@ const live = Options.boolean("live").pipe(
   Options.withDescription("Use the real Riot API with RIOT_API_KEY (also implied when RIOT_API_KEY is set).")
 )
 
+const maxConnections = Options.integer("max-connections").pipe(
+  Options.withFallbackConfig(Config.integer("VOLLEY_MAX_CONNECTIONS")),
+  Options.withDefault(defaultMaxConnections),
+  Options.mapEffect(integerBetween("max-connections", 1, maxConcurrency)),
+  Options.withDescription(
+    `At most this many connections to one Riot host, 1 to ${maxConcurrency} (default ${defaultMaxConnections}; ` +
+      "env VOLLEY_MAX_CONNECTIONS); fetches beyond them wait for a free one."
+  )
+)
+
+const onRedisLost = Options.text("on-redis-lost").pipe(
+  Options.withFallbackConfig(Config.string("VOLLEY_ON_REDIS_LOST")),
+  Options.withDefault("wait"),
+  Options.mapEffect((input) =>
+    Either.match(parseOnRedisLost(input), { onLeft: (reason) => Effect.fail(invalid(reason)), onRight: Effect.succeed })
+  ),
+  Options.withDescription(
+    `With --redis, what to do when Redis goes away mid-run: wait (default: up to ${defaultRedisWaitSeconds} s for it ` +
+      "to come back, then fail the requests still waiting), wait:SECONDS, fail (at once), or share:N (go on alone " +
+      "with 1/N of every limit, N being the processes sharing the key). Env VOLLEY_ON_REDIS_LOST."
+  )
+)
+
+// Checked here, before anything is sent: an unparsable URL would otherwise
+// only fail at connect time, as a runtime failure.
+const isRedisUrl = (url: string): boolean =>
+  URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol) && new URL(url).hostname !== ""
+
 const redis = Options.text("redis").pipe(
   Options.withFallbackConfig(Config.string("VOLLEY_REDIS_URL")),
   Options.optional,
+  Options.mapEffect((url) =>
+    Option.isNone(url) || url.value === "" || isRedisUrl(url.value)
+      ? Effect.succeed(url)
+      : Effect.fail(
+        invalid(
+          `--redis must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, got ${JSON.stringify(url.value)}`
+        )
+      )
+  ),
   Options.withDescription(
     "Share the API key's rate limits with other processes through Redis at this URL, e.g. redis://127.0.0.1:6379 " +
       "(default: VOLLEY_REDIS_URL; without either, limits are kept in this process)."
@@ -128,11 +179,12 @@ const redis = Options.text("redis").pipe(
  */
 export const matchesCommand = Command.make(
   "matches",
-  { riotId, platform, region, count, concurrency, strategy, format, live, redis },
+  { riotId, platform, region, count, concurrency, strategy, format, live, maxConnections, redis, onRedisLost },
   (config) =>
     Effect.gen(function*() {
       const output = yield* processOutput
       const requests = yield* Ref.make(0)
+      const reportWritten = yield* Effect.serviceOption(ReportWritten)
       yield* fetchMatches(
         {
           riotId: config.riotId,
@@ -144,14 +196,18 @@ export const matchesCommand = Command.make(
           format: Option.getOrElse(config.format, () => output.stdoutIsTerminal ? "table" : "json")
         },
         output,
-        Ref.get(requests)
-      ).pipe(
-        Effect.provide(riotClientLayer({
-          live: config.live,
-          redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
-          requests,
-          writeStderr: output.stderr
-        }))
+        {
+          riot: riotClientLayer({
+            live: config.live,
+            maxConnections: config.maxConnections,
+            redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
+            onRedisLost: config.onRedisLost,
+            requests,
+            writeStderr: output.stderr
+          }),
+          httpRequests: Ref.get(requests),
+          reportWritten: Option.getOrElse(reportWritten, () => Ref.unsafeMake(false))
+        }
       )
     })
 ).pipe(Command.withDescription("Fetch a player's recent matches concurrently and print one row per match."))
@@ -169,7 +225,65 @@ export const command = Command.make("volley").pipe(
 
 const cli = Command.run(command, { name: "volley", version: "0.1.0" })
 
-const printError = (message: string) => Effect.sync(() => void process.stderr.write(`volley: ${message}\n`))
+/**
+ * Set once `volley matches` has written a report, so that an interruption
+ * that comes before the command has started (while the command line is
+ * parsed) still gets one, and one that comes after does not get two.
+ */
+class ReportWritten extends Context.Tag("@volley/cli/Cli/ReportWritten")<ReportWritten, Ref.Ref<boolean>>() {}
+
+/**
+ * The format `volley matches` was asked for, read from the raw arguments: an
+ * interruption can come before @effect/cli has parsed them.
+ */
+const formatIn = (argv: ReadonlyArray<string>, stdoutIsTerminal: boolean): Format => {
+  const args = argv.slice(2)
+  for (const [index, arg] of args.entries()) {
+    const value = arg === "--format" ? args[index + 1] : arg.startsWith("--format=") ? arg.slice(9) : undefined
+    if (value === "table" || value === "json" || value === "jsonl") return value
+  }
+  return stdoutIsTerminal ? "table" : "json"
+}
+
+/**
+ * What an interruption that no command handled leaves: for `volley matches`
+ * an empty report with the outcome `interrupted`, and always one line on
+ * stderr.
+ */
+const onUnhandledInterrupt = (argv: ReadonlyArray<string>, reportWritten: Ref.Ref<boolean>) =>
+  Effect.gen(function*() {
+    if (yield* Ref.get(reportWritten)) return
+    const output = yield* processOutput
+    if (argv.slice(2).includes("matches")) {
+      const format = formatIn(argv, output.stdoutIsTerminal)
+      yield* output.stdout(renderReport(emptyReport("interrupted"), format, { color: output.stdoutIsTerminal }))
+      yield* output.stderr("volley: interrupted; wrote the 0 matches fetched so far\n")
+    } else {
+      yield* output.stderr("volley: interrupted\n")
+    }
+  })
+
+// Error messages carry text from the user (a Riot ID) and from Riot (its
+// status message): made safe before they reach a terminal or a log.
+const printError = (message: string) =>
+  Effect.sync(() => void process.stderr.write(`volley: ${untrustedLines(message)}\n`))
+
+const safeArgs = (args: ReadonlyArray<unknown>) =>
+  args.map((arg) => typeof arg === "string" ? untrustedLines(arg) : arg)
+
+/**
+ * Everything written to stderr through the console, made safe: @effect/cli
+ * prints a usage error with the rejected argument as it is, and the logger
+ * prints messages and causes that may quote Riot or the user.
+ */
+const safeErrorConsole = Effect.map(Effect.console, (console): Console.Console => ({
+  ...console,
+  error: (...args) => console.error(...safeArgs(args)),
+  unsafe: { ...console.unsafe, error: (...args) => console.unsafe.error(...safeArgs(args)) }
+}))
+
+// Without colours: their escape codes would be made safe too, as escapes.
+const safeLogger = Logger.prettyLogger({ stderr: true, colors: false })
 
 const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
 
@@ -177,6 +291,19 @@ const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
 const usageHint = (argv: ReadonlyArray<string>): string => {
   const subcommand = argv.slice(2).find((arg) => subcommands.includes(arg))
   return `see 'volley${subcommand === undefined ? "" : ` ${subcommand}`} --help' for usage`
+}
+
+/** Every variable a configuration error is about, in one line: `NAME: reason; NAME: reason`. */
+const describeConfigError = (error: ConfigError.ConfigError): string => {
+  const reasons = ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => [...left, ...right],
+    orCase: (_, left: ReadonlyArray<string>, right: ReadonlyArray<string>) => [...left, ...right],
+    invalidDataCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    missingDataCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    sourceUnavailableCase: (_, path, message) => [`${path.join(".")}: ${message}`],
+    unsupportedCase: (_, path, message) => [`${path.join(".")}: ${message}`]
+  })
+  return [...new Set(reasons)].join("; ")
 }
 
 const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
@@ -188,9 +315,14 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
   // @effect/cli has already printed the reason for these.
   if (ValidationError.isValidationError(error)) return Effect.as(printError(usageHint(argv)), ExitCode.usage)
   if (ConfigError.isConfigError(error)) {
-    return Effect.as(printError(`invalid environment: ${String(error)}`), ExitCode.usage)
+    return Effect.as(
+      Effect.zipRight(printError(`invalid environment: ${describeConfigError(error)}`), printError(usageHint(argv))),
+      ExitCode.usage
+    )
   }
-  if (error instanceof MissingApiKey) return Effect.as(printError(error.message), ExitCode.usage)
+  if (error instanceof MissingApiKey) {
+    return Effect.as(Effect.zipRight(printError(error.message), printError(usageHint(argv))), ExitCode.usage)
+  }
   return Effect.as(printError(error instanceof Error ? error.message : String(error)), ExitCode.failure)
 }
 
@@ -218,15 +350,19 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
  * @category running
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
-  cli(argv).pipe(
-    withPlainTextUnlessTerminal,
-    Effect.as(ExitCode.success),
-    Effect.catchAllCause((cause) =>
-      Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)
-    ),
-    Logger.withMinimumLogLevel(LogLevel.Error),
-    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
-  )
+  Effect.flatMap(Ref.make(false), (reportWritten) =>
+    cli(argv).pipe(
+      withPlainTextUnlessTerminal,
+      Effect.provideService(ReportWritten, reportWritten),
+      Effect.as(ExitCode.success),
+      Effect.catchAllCause((cause) =>
+        Cause.isInterruptedOnly(cause) ? Effect.failCause(cause as Cause.Cause<never>) : exitCodeOf(argv)(cause)
+      ),
+      Effect.onInterrupt(() => onUnhandledInterrupt(argv, reportWritten)),
+      (program) => Effect.flatMap(safeErrorConsole, (console) => Effect.withConsole(program, console)),
+      Logger.withMinimumLogLevel(LogLevel.Error),
+      Effect.provide(Logger.replace(Logger.defaultLogger, safeLogger))
+    ))
 
 /**
  * The `NodeRuntime.runMain` teardown for {@link run}: exits with the code

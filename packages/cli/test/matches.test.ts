@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { RiotSchema } from "@volley/riot"
 import { RiotClient, RiotError } from "@volley/riot"
 import { Deferred, Effect, Exit, Fiber, Layer, Ref } from "effect"
+import { readFileSync } from "node:fs"
 import type { MatchesOptions, Output } from "../src/internal/matches.js"
 import { matches } from "../src/internal/matches.js"
 
@@ -41,6 +42,12 @@ const fakeRiot = (
     getLolMatchV5Match: ({ id }) => getMatch(id)
   })
 
+/** The run's environment on a fake Riot that serves `getMatch`. */
+const environment = (
+  getMatch: (id: string) => Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError>,
+  httpRequests = 0
+) => ({ riot: fakeRiot(getMatch), httpRequests: Effect.succeed(httpRequests), reportWritten: Ref.unsafeMake(false) })
+
 const options = (overrides: Partial<MatchesOptions> = {}): MatchesOptions => ({
   riotId: { gameName: "200", tagLine: "16384" },
   platform: "na1",
@@ -76,13 +83,47 @@ const serverError = (id: string) =>
     riotMessage: id
   })
 
+/** Riot's real body of an aborted game: `info.participants` is empty, `endOfGameResult` is `Abort_Unexpected`. */
+const abortedGame = JSON.parse(
+  readFileSync(new URL("../../riot/fixtures/match-v5/EUW1_6834713231.json", import.meta.url), "utf8")
+) as RiotSchema.LolMatchV5Match
+
 describe("matches", () => {
+  for (const format of ["json", "jsonl", "table"] as const) {
+    it.effect(`reports an aborted game as a fetched match with its outcome (${format})`, () =>
+      Effect.gen(function*() {
+        const { output, stdout } = yield* capture()
+        const report = yield* matches(
+          options({ format }),
+          output,
+          environment((id) => Effect.succeed(id === "NA1_2" ? abortedGame : matchBody(id)))
+        )
+        assert.strictEqual(report.totals.fetched, 4)
+        assert.strictEqual(report.totals.failed, 0)
+        const aborted = report.matches[2]
+        assert.deepInclude(aborted, {
+          matchId: "EUW1_6834713231",
+          result: "aborted",
+          endOfGameResult: "Abort_Unexpected",
+          champion: null,
+          win: null
+        })
+        const written = yield* Ref.get(stdout)
+        if (format === "json") {
+          assert.deepStrictEqual(JSON.parse(written).matches[2], aborted)
+        } else if (format === "jsonl") {
+          const records = written.trim().split("\n").map((line) => JSON.parse(line))
+          assert.deepInclude(records, { type: "match", ...aborted })
+        } else {
+          assert.match(written, /^EUW1_6834713231 .* aborted$/m)
+        }
+      }))
+  }
+
   it.effect("fetches every match and writes them in id order", () =>
     Effect.gen(function*() {
       const { output, stderr, stdout } = yield* capture()
-      const report = yield* matches(options(), output, Effect.succeed(6)).pipe(
-        Effect.provide(fakeRiot((id) => Effect.succeed(matchBody(id))))
-      )
+      const report = yield* matches(options(), output, environment((id) => Effect.succeed(matchBody(id)), 6))
       assert.deepStrictEqual(report.matches.map((match) => match.matchId), matchIds)
       assert.strictEqual(report.totals.outcome, "complete")
       assert.strictEqual(report.totals.httpRequests, 6)
@@ -94,16 +135,17 @@ describe("matches", () => {
   it.effect("collects failures with their messages and fails with IncompleteFetch", () =>
     Effect.gen(function*() {
       const { output, stdout } = yield* capture()
-      const error = yield* matches(options(), output, Effect.succeed(0)).pipe(
-        Effect.provide(fakeRiot((id) =>
+      const error = yield* matches(
+        options(),
+        output,
+        environment((id) =>
           id === "NA1_1"
             ? Effect.fail(serverError(id))
             : id === "NA1_3"
             ? Effect.succeed(matchBody(id, ["someone-else"]))
             : Effect.succeed(matchBody(id))
-        )),
-        Effect.flip
-      )
+        )
+      ).pipe(Effect.flip)
       assert.strictEqual(error._tag, "IncompleteFetch")
       assert.strictEqual(error.message, "2 of 4 matches could not be fetched")
       const document = JSON.parse(yield* Ref.get(stdout))
@@ -117,10 +159,11 @@ describe("matches", () => {
   it.effect("stops at the first failure under the interrupt strategy", () =>
     Effect.gen(function*() {
       const { output, stdout } = yield* capture()
-      yield* matches(options({ strategy: "interrupt", concurrency: 4 }), output, Effect.succeed(0)).pipe(
-        Effect.provide(fakeRiot((id) => id === "NA1_0" ? Effect.fail(serverError(id)) : Effect.never)),
-        Effect.flip
-      )
+      yield* matches(
+        options({ strategy: "interrupt", concurrency: 4 }),
+        output,
+        environment((id) => id === "NA1_0" ? Effect.fail(serverError(id)) : Effect.never)
+      ).pipe(Effect.flip)
       const document = JSON.parse(yield* Ref.get(stdout))
       assert.strictEqual(document.totals.outcome, "stopped")
       assert.strictEqual(document.totals.failed, 1)
@@ -136,14 +179,15 @@ describe("matches", () => {
           : Effect.void
       )
       const interruptedFetches = yield* Ref.make(0)
-      const fiber = yield* matches(options({ format: "jsonl", concurrency: 4 }), output, Effect.succeed(0)).pipe(
-        Effect.provide(fakeRiot((id) =>
+      const fiber = yield* matches(
+        options({ format: "jsonl", concurrency: 4 }),
+        output,
+        environment((id) =>
           id === "NA1_0" || id === "NA1_2"
             ? Effect.succeed(matchBody(id))
             : Effect.onInterrupt(Effect.never, () => Ref.update(interruptedFetches, (n) => n + 1))
-        )),
-        Effect.fork
-      )
+        )
+      ).pipe(Effect.fork)
       yield* Deferred.await(twoMatchesStreamed)
       const exit = yield* Fiber.interrupt(fiber)
       assert.isTrue(Exit.isInterrupted(exit))

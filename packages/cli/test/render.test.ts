@@ -22,6 +22,8 @@ const match = (overrides: Partial<MatchSummary> = {}): MatchSummary => ({
   deaths: 6,
   assists: 11,
   win: true,
+  result: "win",
+  endOfGameResult: "GameComplete",
   ...overrides
 })
 
@@ -46,7 +48,10 @@ const report: Report = {
     region: "americas",
     summonerLevel: 617
   },
-  matches: [match(), match({ matchId: "NA1_2", queueId: 1700, gameMode: "CHERRY", champion: "Twitch", win: false })],
+  matches: [
+    match(),
+    match({ matchId: "NA1_2", queueId: 1700, gameMode: "CHERRY", champion: "Twitch", win: false, result: "loss" })
+  ],
   failures: [{ matchId: "NA1_3", error: "match-v5.getMatch on americas failed with 503 after 4 attempts" }],
   totals: totals()
 }
@@ -93,10 +98,33 @@ describe("renderTable", () => {
     assert.include(renderTable(report, { color: true }), "\u001b[")
   })
 
-  it("strips terminal control characters from what the API sent", () => {
-    const hostile = renderTable({ ...report, matches: [match({ champion: "Ahri\u001b[2J" })] }, { color: false })
+  it("shows terminal control characters from what the API sent as escapes", () => {
+    const hostile = renderTable({
+      ...report,
+      matches: [match({ champion: "Ahri\u001b[2J\nRow", gameMode: "\u202eCLASSIC", queueId: 9999 })]
+    }, { color: false })
     assert.notInclude(hostile, "\u001b")
-    assert.include(hostile, "Ahri[2J")
+    assert.notInclude(hostile, "\u202e")
+    assert.include(hostile, "Ahri\\x1b[2J\\x0aRow")
+    assert.include(hostile, "\\u202eCLASSIC")
+  })
+
+  it("shows an aborted game as aborted, without a champion or a score", () => {
+    const aborted = match({
+      matchId: "EUW1_6834713231",
+      gameMode: "",
+      queueId: 0,
+      durationSeconds: 0,
+      result: "aborted",
+      endOfGameResult: "Abort_Unexpected",
+      champion: null,
+      kills: null,
+      deaths: null,
+      assists: null,
+      win: null
+    })
+    const table = renderTable({ ...report, matches: [aborted], failures: [] }, { color: false })
+    assert.match(table, /^EUW1_6834713231 {2}- +0:00 +- +- +aborted$/m)
   })
 
   it("names the queue when it knows it, Riot's gameMode otherwise", () => {
@@ -121,6 +149,18 @@ describe("machine formats", () => {
     assert.deepStrictEqual(Object.keys(document), ["player", "matches", "failures", "totals"])
     assert.deepStrictEqual(document.matches, report.matches)
     assert.deepStrictEqual(document.totals, report.totals)
+  })
+
+  it.prop("json and jsonl keep every string as it was, with nothing raw that acts on a terminal", [
+    FastCheck.string({ unit: "binary", maxLength: 60 })
+  ], ([text]) => {
+    const hostile: Report = { ...report, matches: [match({ champion: text, gameMode: text })] }
+    for (const output of [renderJson(hostile), matchRecord(hostile.matches[0])]) {
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      assert.notMatch(output, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/)
+    }
+    assert.deepStrictEqual(JSON.parse(renderJson(hostile)).matches, hostile.matches)
+    assert.deepStrictEqual(JSON.parse(matchRecord(hostile.matches[0])), { type: "match", ...hostile.matches[0] })
   })
 
   it("jsonl is one typed record per line", () => {

@@ -173,6 +173,10 @@ export interface FaultOptions {
  *   (route, method), in Riot's fixed windows: a window opens with the first
  *   request after the previous one expired. A request rejected with 429 does
  *   not use up a slot; 401, 403 and unknown paths are not counted at all.
+ * - `requestLogLimit`: how many of the latest requests `requestLog` keeps,
+ *   {@link defaultRequestLogLimit} by default. Older entries are dropped, so
+ *   a long soak runs in flat memory; the `rateLimitReport` counts every
+ *   request whatever this limit.
  *
  * @since 0.1.0
  * @category models
@@ -184,7 +188,26 @@ export interface MockServerOptions {
   readonly appLimits?: ReadonlyArray<RateLimitWindow> | false
   readonly methodLimits?: { readonly [M in MethodName]?: ReadonlyArray<RateLimitWindow> } | false
   readonly faults?: FaultOptions
+  readonly requestLogLimit?: number
 }
+
+/**
+ * How many of the latest requests a mock's `requestLog` keeps unless told
+ * otherwise: 10,000 entries, a few megabytes at most.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultRequestLogLimit = 10_000
+
+/**
+ * How much of a request's path the request log keeps: every real Riot path
+ * fits, a hostile one cannot fill the memory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxLoggedPathLength = 256
 
 /**
  * A player in the mock's dataset. `platform` is the player's home shard: the
@@ -216,7 +239,8 @@ export type RateLimitType = "application" | "method" | "service"
  * - `time`: arrival, in milliseconds from the server's `Clock`.
  * - `route`: the first path segment, as sent (it may not be a valid route).
  * - `method`: absent when the path matched no endpoint.
- * - `path`: the request path without the query string, as sent.
+ * - `path`: the request path without the query string, as sent, cut to
+ *   {@link maxLoggedPathLength} characters.
  * - `status`: the status sent, or 0 when the connection was reset instead.
  * - `rateLimitType`: set on every 429.
  * - `fault`: set when a fault was injected.

@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Array as Arr, Effect, Either, FastCheck, Fiber, Option, Redacted, TestClock } from "effect"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
 import * as Faults from "../src/internal/faults.js"
 import * as RateLimits from "../src/internal/rateLimits.js"
 import * as MockServer from "../src/MockServer.js"
@@ -45,7 +47,75 @@ const matchIdsOf = (mock: MockServer.MockServer, account: MockServer.MockAccount
 
 const unlimited = { appLimits: false, methodLimits: false } as const
 
+/** Node's full garbage collection, so that the heap measured is what is still referenced. */
+const collectGarbage = (() => {
+  v8.setFlagsFromString("--expose-gc")
+  return vm.runInNewContext("gc") as () => void
+})()
+
+const heapUsedAfterGc = Effect.sync(() => {
+  collectGarbage()
+  collectGarbage()
+  return process.memoryUsage().heapUsed
+})
+
 describe("MockServer", () => {
+  describe("request log", () => {
+    it.scoped("keeps the latest requestLogLimit requests with their paths cut, and counts all in the report", () =>
+      Effect.gen(function*() {
+        const mock = yield* MockServer.make({ requestLogLimit: 5 })
+        const longId = `NA1_${"9".repeat(1000)}`
+        for (let n = 0; n < 12; n++) yield* request(mock, "americas", `/lol/match/v5/matches/NA1_${n}`)
+        // Too long for the router: a 404 that no limit counts, but the log has it.
+        yield* request(mock, "americas", `/lol/match/v5/matches/${longId}`)
+        const log = yield* mock.requestLog
+        assert.deepStrictEqual(
+          log.slice(0, 4).map((entry) => entry.path),
+          [8, 9, 10, 11].map((n) => `/americas/lol/match/v5/matches/NA1_${n}`)
+        )
+        assert.strictEqual(
+          log[4].path,
+          `/americas/lol/match/v5/matches/${longId}`.slice(0, MockServer.maxLoggedPathLength)
+        )
+        const report = yield* mock.rateLimitReport
+        const app = report.windows.find((window) => window.scope === "application" && window.windowSeconds === 120)
+        assert.strictEqual(app?.peakCount, 12)
+      }))
+
+    it.scoped("stays flat in memory through a soak of long-path requests with faults on", () =>
+      Effect.gen(function*() {
+        const mock = yield* MockServer.make({
+          ...unlimited,
+          requestLogLimit: 1000,
+          faults: { serverError: { rate: 0.2 }, methods: "all" }
+        })
+        const longPath = (n: number) => `/lol/match/v5/matches/NA1_${n}${"x".repeat(3000)}`
+        const send = (from: number, count: number) =>
+          Effect.forEach(Arr.range(from, from + count - 1), (n) => request(mock, "americas", longPath(n)), {
+            concurrency: 16,
+            discard: true
+          })
+        // Fill the log and the fault histories to their bounds, then measure the heap after each round.
+        const round = 2000
+        yield* send(0, round)
+        const heaps: Array<number> = []
+        for (let k = 1; k <= 6; k++) {
+          yield* send(k * round, round)
+          heaps.push(yield* heapUsedAfterGc)
+        }
+        assert.lengthOf(yield* mock.requestLog, 1000)
+        // The least-squares slope of the heap over the requests: kept whole, each
+        // request would add its 3 kB path and more; a bounded log adds nothing
+        // but the collector's noise.
+        const mean = (values: ReadonlyArray<number>) => values.reduce((sum, value) => sum + value, 0) / values.length
+        const rounds = heaps.map((_, index) => index)
+        const slopePerRound = rounds.reduce((sum, k) => sum + (k - mean(rounds)) * (heaps[k] - mean(heaps)), 0) /
+          rounds.reduce((sum, k) => sum + (k - mean(rounds)) ** 2, 0)
+        const bytesPerRequest = slopePerRound / round
+        assert.isBelow(bytesPerRequest, 300, `heaps after each round: ${heaps.join(", ")}`)
+      }), { timeout: 120_000 })
+  })
+
   describe("endpoints", () => {
     it.scoped("serves an account by Riot ID in Riot's shape", () =>
       Effect.gen(function*() {
@@ -193,19 +263,36 @@ describe("MockServer", () => {
         assert.strictEqual(match.metadata.participants.length, match.info.participants.length)
       }))
 
-    it.scoped("serves real-sized match payloads of 20 to 120 kB", () =>
+    it.scoped("serves real-sized match payloads of 20 to 120 kB, and aborted games as Riot does", () =>
       Effect.gen(function*() {
         const mock = yield* MockServer.make(unlimited)
         const ids = yield* matchIdsOf(mock, seedPlayer, "?count=100")
-        const sizes = yield* Effect.forEach(ids, (id) =>
-          request(mock, "americas", `/lol/match/v5/matches/${id}`).pipe(
-            Effect.map((reply) => Buffer.byteLength(reply.text))
-          ), { concurrency: 8 })
-        for (const size of sizes) {
+        const replies = yield* Effect.forEach(
+          ids,
+          (id) =>
+            request(mock, "americas", `/lol/match/v5/matches/${id}`).pipe(
+              Effect.map((reply) => ({
+                size: Buffer.byteLength(reply.text),
+                match: json(reply) as {
+                  readonly metadata: { readonly participants: ReadonlyArray<string> }
+                  readonly info: { readonly participants: ReadonlyArray<unknown>; readonly endOfGameResult?: string }
+                }
+              }))
+            ),
+          { concurrency: 8 }
+        )
+        const aborted = replies.filter(({ match }) => match.info.participants.length === 0)
+        const played = replies.filter(({ match }) => match.info.participants.length > 0)
+        for (const { size } of played) {
           assert.isAtLeast(size, 20_000)
           assert.isAtMost(size, 120_000)
         }
-        assert.isAbove(new Set(sizes).size, 3)
+        assert.isAbove(new Set(played.map(({ size }) => size)).size, 3)
+        assert.isAbove(aborted.length, 0)
+        for (const { match } of aborted) {
+          assert.strictEqual(match.info.endOfGameResult, "Abort_Unexpected")
+          assert.include(match.metadata.participants, seedPlayer.puuid)
+        }
       }))
 
     it.scoped("answers 404 for an unknown match, a match of another region, an unknown path or route", () =>

@@ -12,7 +12,9 @@
  * in the `DecodeError`.
  *
  * The API key travels as a `Redacted` into the `X-Riot-Token` header only;
- * it is redacted from HTTP client spans and appears in no error or log.
+ * no error, span or log the client gives out holds it, so no serialisation
+ * of one shows it. With `httpClientSpans` the header is added past the
+ * HttpClient's span, so neither the span nor its exit holds it.
  *
  * Endpoints are named after Riot's API and method, as in Pulsefire:
  * `getLolMatchV5Match` is match-v5's getMatch.
@@ -109,7 +111,7 @@ export const RiotClient: Context.Tag<RiotClient, RiotClient> = internal.RiotClie
  *   first (default 500 millis), doubles per retry with jitter, and is capped at
  *   the second (default 20 seconds).
  * - `httpClientSpans`: also trace every attempt with the `HttpClient`'s own
- *   span (URL and headers, the key redacted) and send trace-context headers to
+ *   span (URL and headers, never the key) and send trace-context headers to
  *   Riot. Default false: each call is one `RiotClient.<endpoint>` span that
  *   records the route, the attempts and the last status, and nothing about
  *   your traces leaves the process.

@@ -37,6 +37,7 @@ import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -275,6 +276,10 @@ export interface RiotRateLimiter {
    * `method`, blocks the route or the method for `Retry-After` plus a margin.
    * A 429 of type `service` (or none) blocks nobody else.
    *
+   * Requests for one method wait in line in the order they came, except that
+   * a retry (`options.retry`) goes ahead of every request that was not sent
+   * yet: it keeps its place instead of waiting for the whole line again.
+   *
    * Fails with `RateLimitStoreUnavailable`, without sending, when the store
    * cannot reserve (Redis lost, with `onUnavailable: "fail"`). Once `send`
    * has run, its answer is returned even if the store cannot record it: the
@@ -282,10 +287,27 @@ export interface RiotRateLimiter {
    */
   readonly withPermit: (
     route: Routing.Route,
-    method: string
+    method: string,
+    options?: { readonly retry?: boolean | undefined }
   ) => <A extends ObservedResponse, E, R>(
     send: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | RiotError.RateLimitStoreUnavailable, R>
+  /**
+   * Whether requests are being held back by the limits, and until when: the
+   * latest end (by the limiter's `Clock`, epoch millis) of the waits under
+   * way for a full window or a `Retry-After`, or none when no request waits
+   * for either. The short wait behind a probe does not count. A progress
+   * display reads this to say why nothing moves.
+   */
+  readonly heldUntil: Effect.Effect<Option.Option<number>>
+  /**
+   * How long, in milliseconds from now, until `requests` more requests to
+   * `method` on `route` could all be sent, as the limits learned so far allow
+   * them after the requests this limiter sent: 0 while they fit in every
+   * window. An estimate for progress displays: it knows nothing of other
+   * processes sharing the key, nor of limits not yet learned.
+   */
+  readonly estimateWait: (route: Routing.Route, method: string, requests: number) => Effect.Effect<number>
 }
 
 /**
@@ -350,6 +372,11 @@ export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provid
  * - `"fail"` (the default): requests that need a slot fail with
  *   `RiotError.RateLimitStoreUnavailable`, unsent. Once Redis answers again,
  *   requests go through it again.
+ * - `{ waitForReconnect: duration }`: a request that needs a slot while Redis
+ *   is lost waits for it to come back, up to `duration` from its first try,
+ *   then fails as with `"fail"`. A restart of Redis shorter than that costs
+ *   time, not requests. (Redis comes back empty: the windows start again from
+ *   the servers' counts.)
  * - `{ localShareOf: n }`: this process carries on with an in-memory store,
  *   allowing itself `1/n` of every limit (rounded down, at least 1), with `n`
  *   the number of processes sharing the key. Its windows start full, so it
@@ -360,7 +387,10 @@ export const layer: Layer.Layer<RiotRateLimiter> = layerWith().pipe(Layer.provid
  * @since 0.1.0
  * @category models
  */
-export type OnRedisUnavailable = "fail" | { readonly localShareOf: number }
+export type OnRedisUnavailable =
+  | "fail"
+  | { readonly waitForReconnect: Duration.DurationInput }
+  | { readonly localShareOf: number }
 
 /**
  * How to reach Redis and keep the limiter's state there.

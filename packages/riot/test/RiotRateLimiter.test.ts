@@ -106,6 +106,86 @@ describe("RiotRateLimiter", () => {
     })
   })
 
+  it.effect("sends a retry ahead of the requests that were waiting, and the rest in the order they came", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "1:1", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const sent: Array<string> = []
+      const request = (name: string, retry: boolean) =>
+        limiter.withPermit("americas", "match-v5.getMatch", { retry })(
+          Effect.zipLeft(server.receive("americas", "match-v5.getMatch"), Effect.sync(() => sent.push(name)))
+        )
+      // The first answer teaches the limits; then one request per second.
+      yield* request("first", false)
+      for (const name of ["a", "b", "c"]) {
+        yield* Effect.fork(request(name, false))
+        yield* settle
+      }
+      yield* Effect.fork(request("retry", true))
+      yield* settle
+      // A window is 1 s plus the default padding of 250 ms.
+      for (let step = 1; step <= 4; step++) yield* advanceTo(step * 1250)
+      // "a" was already first in line, waiting for the window, when the retry came.
+      assert.deepStrictEqual(sent, ["first", "a", "retry", "b", "c"])
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({}))))
+
+  it.effect.prop(
+    "lets every request through once, whatever the mix of retries and interruptions",
+    [FastCheck.array(FastCheck.tuple(FastCheck.boolean(), FastCheck.boolean()), { minLength: 1, maxLength: 12 })],
+    ([requests]) =>
+      Effect.gen(function*() {
+        const server = makeServer({ app: "2:1", method: "100:1" })
+        const limiter = yield* RiotRateLimiter.RiotRateLimiter
+        let sent = 0
+        const fibers = yield* Effect.forEach(requests, ([retry]) =>
+          Effect.fork(
+            limiter.withPermit("americas", "match-v5.getMatch", { retry })(
+              Effect.zipLeft(server.receive("americas", "match-v5.getMatch"), Effect.sync(() => sent++))
+            )
+          ))
+        yield* settle
+        const interrupted = requests.flatMap(([, interrupt], index) => interrupt ? [fibers[index]] : [])
+        yield* Effect.forEach(interrupted, (fiber) => Fiber.interrupt(fiber))
+        yield* advanceTo(requests.length * 1000 + 1000)
+        assert.isAtLeast(sent, requests.length - interrupted.length)
+        assert.isAtMost(sent, requests.length)
+        yield* Effect.forEach(fibers, Fiber.await)
+        assert.deepStrictEqual(server.overruns, [])
+      }).pipe(Effect.provide(limiterWith({})))
+  )
+
+  it.effect("estimates when more requests could go from the limits it learned and what it sent", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:120", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 5), 0, "no limits known yet")
+      yield* forkRequests(2, server.receive("americas", "match-v5.getMatch"))
+      yield* settle
+      // Both slots of the 120 s window (250 ms of padding) are used: two more go at its end, a third at the next.
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 120_250)
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 3), 240_500)
+      yield* advanceTo(120_250)
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 0)
+    }).pipe(Effect.provide(limiterWith({}))))
+
+  it.effect("says until when it holds requests back for a full window, and nothing once they go", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "2:120", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      assert.isTrue((yield* limiter.heldUntil)._tag === "None")
+      const { sent } = yield* forkRequests(3, server.receive("americas", "match-v5.getMatch"))
+      yield* settle
+      assert.lengthOf(sent, 2)
+      const held = yield* limiter.heldUntil
+      assert.isTrue(held._tag === "Some")
+      // The window of 120 s opened at 0, plus the default padding of 250 ms.
+      assert.strictEqual(held._tag === "Some" && held.value, 120_250)
+      yield* advanceTo(120_250)
+      assert.lengthOf(sent, 3)
+      assert.isTrue((yield* limiter.heldUntil)._tag === "None")
+    }).pipe(Effect.provide(limiterWith({}))))
+
   it.effect("grants 20 per second and 100 per two minutes, never more", () =>
     Effect.gen(function*() {
       const server = makeServer({ app: "20:1,100:120", method: "1000:10" })

@@ -4,7 +4,7 @@ import * as Command from "@effect/platform/Command"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { assert, describe, it } from "@effect/vitest"
 import { MockServer } from "@volley/mock-server"
-import { Chunk, Context, Effect, Layer, Redacted, Schedule, Stream } from "effect"
+import { Chunk, Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
 import { Redis } from "ioredis"
 import * as net from "node:net"
 import * as path from "node:path"
@@ -47,36 +47,38 @@ const inspect = (url: string) =>
   )
 
 /** A `redis-server` on a free loopback port, stopped with the scope. `kill` stops it at once (SIGKILL). */
-const startRedis = Effect.gen(function*() {
-  const fs = yield* FileSystem.FileSystem
-  const directory = yield* fs.makeTempDirectoryScoped({ prefix: "volley-redis-" })
-  const port = yield* freePort
-  const server = yield* Command.start(
-    Command.make(
-      "redis-server",
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      directory,
-      "--save",
-      "",
-      "--appendonly",
-      "no"
+const startRedisOn = (port: number) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const directory = yield* fs.makeTempDirectoryScoped({ prefix: "volley-redis-" })
+    const server = yield* Command.start(
+      Command.make(
+        "redis-server",
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        directory,
+        "--save",
+        "",
+        "--appendonly",
+        "no"
+      )
+    ).pipe(
+      Effect.mapError((error) =>
+        new Error(`could not start redis-server (apt-get install redis-server): ${error.message}`)
+      )
     )
-  ).pipe(
-    Effect.mapError((error) =>
-      new Error(`could not start redis-server (apt-get install redis-server): ${error.message}`)
+    const url = `redis://127.0.0.1:${port}`
+    const client = yield* inspect(url)
+    yield* Effect.tryPromise(() => client.connect().then(() => client.ping())).pipe(
+      Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("5 seconds")))
     )
-  )
-  const url = `redis://127.0.0.1:${port}`
-  const client = yield* inspect(url)
-  yield* Effect.tryPromise(() => client.connect().then(() => client.ping())).pipe(
-    Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("5 seconds")))
-  )
-  return { url, client, kill: server.kill("SIGKILL") }
-})
+    return { url, port, client, kill: server.kill("SIGKILL") }
+  })
+
+const startRedis = Effect.flatMap(freePort, startRedisOn)
 
 /** Every Redis key with its value as text, and its time to live. */
 const dumpRedis = (redis: Redis) =>
@@ -306,6 +308,54 @@ describe("RiotRateLimiter on Redis", () => {
       }).pipe(Effect.provide(NodeContext.layer)),
     { timeout: 90_000 }
   )
+
+  describe("when Redis is lost, with waitForReconnect", () => {
+    const reserveOne = (store: RiotRateLimiter.RateLimitStore) =>
+      store.reserve({ keys: ["americas"], now: 0, windowPaddingMillis: 0, probeLeaseMillis: 1000 })
+
+    it.scopedLive(
+      "rides out a restart shorter than the wait: the request waits, then gets its slot",
+      () =>
+        Effect.gen(function*() {
+          const redis = yield* startRedis
+          const store = yield* RiotRateLimiter.makeRedisStore({
+            url: redis.url,
+            apiKey,
+            onUnavailable: { waitForReconnect: "10 seconds" }
+          })
+          assert.isTrue((yield* reserveOne(store)).granted)
+          yield* store.release(["americas"])
+          yield* redis.kill
+          const reserving = yield* Effect.fork(Effect.timed(reserveOne(store)))
+          // The restart: Redis is away while a new server starts on the same port.
+          yield* Effect.sleep("1500 millis")
+          yield* startRedisOn(redis.port)
+          const [waited, reservation] = yield* Fiber.join(reserving)
+          assert.isTrue(reservation.granted)
+          assert.isAtLeast(Duration.toMillis(waited), 1000)
+        }).pipe(Effect.provide(NodeContext.layer)),
+      { timeout: 60_000 }
+    )
+
+    it.scopedLive("fails clearly once the wait is over and Redis is still gone", () =>
+      Effect.gen(function*() {
+        const redis = yield* startRedis
+        const store = yield* RiotRateLimiter.makeRedisStore({
+          url: redis.url,
+          apiKey,
+          onUnavailable: { waitForReconnect: "1 second" }
+        })
+        yield* redis.kill
+        const [waited, error] = yield* Effect.timed(Effect.flip(reserveOne(store)))
+        assert.isAtLeast(Duration.toMillis(waited), 1000)
+        assert.isBelow(Duration.toMillis(waited), 5000)
+        assert.strictEqual(error.operation, "reserve")
+        assert.match(
+          error.message,
+          /^Redis at redis:\/\/127\.0\.0\.1:\d+ is unavailable \(reserve\): not back within 1s: /
+        )
+      }).pipe(Effect.provide(NodeContext.layer)), { timeout: 60_000 })
+  })
 
   describe("when Redis is killed mid-run", () => {
     const processes = 2

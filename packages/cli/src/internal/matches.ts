@@ -1,9 +1,10 @@
 import type { RiotError, Routing } from "@volley/riot"
-import { RiotClient } from "@volley/riot"
+import { RiotClient, RiotRateLimiter } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { IncompleteFetch, NoSummonerOnPlatform, PlayerNotInMatch } from "./errors.js"
@@ -43,6 +44,25 @@ export interface MatchesOptions {
   readonly format: Format
 }
 
+/**
+ * What a run of `volley matches` works with besides its options and output.
+ *
+ * - `riot`: the client, acquired inside the run (embedded mock, Redis
+ *   connection), so that an interruption while it starts still writes the
+ *   report. When the layer provides a rate limiter too, progress says when
+ *   the limits hold requests back.
+ * - `httpRequests`: how many HTTP requests were sent so far.
+ * - `reportWritten`: set once a report (complete or interrupted) is on
+ *   stdout, so that the caller does not write a second one.
+ *
+ * @internal
+ */
+export interface MatchesEnvironment<E> {
+  readonly riot: Layer.Layer<RiotClient.RiotClient, E>
+  readonly httpRequests: Effect.Effect<number>
+  readonly reportWritten: Ref.Ref<boolean>
+}
+
 /** What the run knows so far; the interruption handler renders it as it is. */
 interface RunState {
   readonly player: Player | undefined
@@ -71,11 +91,11 @@ const messageOf = (cause: Cause.Cause<unknown>): string => {
  *
  * @internal
  */
-export const matches = (
+export const matches = <E>(
   options: MatchesOptions,
   output: Output,
-  httpRequests: Effect.Effect<number>
-): Effect.Effect<Report, IncompleteFetch | NoSummonerOnPlatform | RiotError.RiotError, RiotClient.RiotClient> =>
+  environment: MatchesEnvironment<E>
+): Effect.Effect<Report, E | IncompleteFetch | NoSummonerOnPlatform | RiotError.RiotError> =>
   Effect.gen(function*() {
     const startedAt = yield* Clock.currentTimeMillis
     const runState = yield* Ref.make<RunState>({
@@ -90,7 +110,7 @@ export const matches = (
       Effect.gen(function*() {
         const state = yield* Ref.get(runState)
         const wallTimeMillis = (yield* Clock.currentTimeMillis) - startedAt
-        const requests = yield* httpRequests
+        const requests = yield* environment.httpRequests
         const fetched = state.matches.size
         const failed = state.failures.size
         return {
@@ -110,16 +130,15 @@ export const matches = (
         } satisfies Report
       })
 
-    const write = (done: Report) => {
-      switch (options.format) {
-        case "table":
-          return output.stdout(render.renderTable(done, { color: output.stdoutIsTerminal }))
-        case "json":
-          return output.stdout(render.renderJson(done))
-        case "jsonl":
-          return output.stdout(render.closingRecords(done.failures, done.totals))
-      }
-    }
+    // Uninterruptible, and marked as written in the same step, so that a
+    // report is never cut short or written twice.
+    const write = (done: Report) =>
+      Effect.uninterruptible(
+        Effect.zipRight(
+          Ref.set(environment.reportWritten, true),
+          output.stdout(render.renderReport(done, options.format, { color: output.stdoutIsTerminal }))
+        )
+      )
 
     const lookup = Effect.gen(function*() {
       const account = yield* RiotClient.getAccountV1ByRiotId({ region: options.region, ...options.riotId })
@@ -184,11 +203,19 @@ export const matches = (
             concurrency: options.concurrency,
             strategy: options.strategy
           })
+          const limiter = yield* Effect.serviceOption(RiotRateLimiter.RiotRateLimiter)
           yield* display(group, {
             total: matchIds.length,
             mode: progressMode(output),
             columns: output.columns,
-            writeStderr: output.stderr
+            writeStderr: output.stderr,
+            heldUntil: Option.getOrUndefined(Option.map(limiter, (limiter) => limiter.heldUntil)),
+            estimateWait: Option.getOrUndefined(
+              Option.map(
+                limiter,
+                (limiter) => (requests: number) => limiter.estimateWait(options.region, "match-v5.getMatch", requests)
+              )
+            )
           })
           for (const [index, matchId] of matchIds.entries()) {
             yield* TaskGroup.createTask(group, fetchMatch(player, index, matchId))
@@ -206,6 +233,7 @@ export const matches = (
       const { matchIds, player } = yield* lookup
       return yield* fetchAll(player, matchIds)
     }).pipe(
+      Effect.provide(environment.riot),
       Effect.onInterrupt(() =>
         Effect.flatMap(report("interrupted"), (partial) =>
           Effect.zipRight(

@@ -3,6 +3,7 @@ import * as Doc from "@effect/printer/Doc"
 import { TaskGroup } from "@volley/taskgroup"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
@@ -26,32 +27,80 @@ export type ProgressMode = "bar" | "lines" | "off"
 export const pace = (
   stats: TaskGroup.Stats,
   total: number,
-  elapsedMillis: number
+  elapsedMillis: number,
+  limitsWaitMillis: number = 0
 ): { readonly perSecond: number; readonly etaSeconds: number | undefined } => {
   const finished = stats.succeeded + stats.failed
   const perSecond = elapsedMillis > 0 ? finished / (elapsedMillis / 1000) : 0
   const remaining = Math.max(0, total - finished - stats.interrupted)
-  return { perSecond, etaSeconds: perSecond > 0 ? remaining / perSecond : undefined }
+  const atThisPace = perSecond > 0 ? remaining / perSecond : undefined
+  // The pace so far knows nothing of the windows still to come: nothing
+  // finishes before the rate limits let the remaining requests go.
+  const byTheLimits = remaining > 0 && limitsWaitMillis > 0 ? limitsWaitMillis / 1000 : undefined
+  return {
+    perSecond,
+    etaSeconds: byTheLimits === undefined
+      ? atThisPace
+      : atThisPace === undefined
+      ? byTheLimits
+      : Math.max(byTheLimits, atThisPace)
+  }
 }
+
+/**
+ * What progress says while the rate limiter holds requests back, e.g.
+ * `waiting for Riot's rate limit: 1:52`.
+ *
+ * @internal
+ */
+export const formatHold = (heldForMillis: number): string =>
+  `waiting for Riot's rate limit: ${formatDuration(heldForMillis / 1000)}`
 
 const barWidth = 16
 
 /**
  * The one-line progress bar, e.g.
- * `[########--------] 10/20 done, 1 failed, 8 running, 1 waiting, 12.5/s, ETA 0:01`.
+ * `[########--------] 10/20 done, 1 failed, 8 running, 1 waiting, 12.5/s, ETA 0:01`,
+ * with `waiting for Riot's rate limit: 1:52` before the ETA while the rate
+ * limiter holds requests back for `limits.heldForMillis` more, in place of
+ * the details when the line would be longer than `maxWidth`
+ * (`[###############-] 98/100 done, waiting for Riot's rate limit: 1:52, ETA 1:52`). The ETA is
+ * never before the rate limits let every remaining request go
+ * (`limits.allSentInMillis`) or the hold ends.
  *
  * @internal
  */
-export const formatBar = (stats: TaskGroup.Stats, total: number, elapsedMillis: number): string => {
+export const formatBar = (
+  stats: TaskGroup.Stats,
+  total: number,
+  elapsedMillis: number,
+  limits: { readonly heldForMillis: number; readonly allSentInMillis: number } = {
+    heldForMillis: 0,
+    allSentInMillis: 0
+  },
+  maxWidth: number = Infinity
+): string => {
+  const { heldForMillis } = limits
   const finished = stats.succeeded + stats.failed
   const filled = total === 0 ? barWidth : Math.min(barWidth, Math.round((finished / total) * barWidth))
-  const { etaSeconds, perSecond } = pace(stats, total, elapsedMillis)
+  const { etaSeconds, perSecond } = pace(
+    stats,
+    total,
+    elapsedMillis,
+    Math.max(heldForMillis, limits.allSentInMillis)
+  )
   const eta = etaSeconds === undefined ? "--:--" : formatDuration(etaSeconds)
-  return `[${"#".repeat(filled)}${
-    "-".repeat(barWidth - filled)
-  }] ${stats.succeeded}/${total} done, ${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
+  const bar = `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${stats.succeeded}/${total} done`
+  const details = `${stats.failed} failed, ${stats.running} running, ${stats.waiting} waiting, ${
     perSecond.toFixed(1)
-  }/s, ETA ${eta}`
+  }/s`
+  if (heldForMillis <= 0) return `${bar}, ${details}, ETA ${eta}`
+  const full = `${bar}, ${details}, ${formatHold(heldForMillis)}, ETA ${eta}`
+  // While held, the hold is the news: when the line would not fit, the
+  // details make way for it (an 80-column terminal cut it off).
+  return full.length <= maxWidth
+    ? full
+    : `${bar}${stats.failed > 0 ? `, ${stats.failed} failed` : ""}, ${formatHold(heldForMillis)}, ETA ${eta}`
 }
 
 /**
@@ -77,6 +126,15 @@ export const quarterOf = (finished: number, total: number): number =>
 
 const redrawInterval = "100 millis"
 
+/** How often the plain lines look whether the rate limiter holds requests back. */
+const holdCheckInterval = "1 second"
+
+/**
+ * A hold shorter than this is the limiter spacing requests inside a
+ * one-second window: normal pace, not worth a line in a log.
+ */
+const holdWorthALineMillis = 5_000
+
 /**
  * Shows the group's progress on stderr until the current scope closes; a bar
  * is erased when it does, so the results that follow start on a clean line.
@@ -91,6 +149,10 @@ export const display = <A, E>(
     /** The terminal's width: a bar longer than a line would wrap and could no longer be redrawn in place. */
     readonly columns: number
     readonly writeStderr: (text: string) => Effect.Effect<void>
+    /** Until when the rate limiter holds requests back, if it does (see `RiotRateLimiter.heldUntil`). */
+    readonly heldUntil?: Effect.Effect<Option.Option<number>> | undefined
+    /** How long until the limits let `requests` more go (see `RiotRateLimiter.estimateWait`). */
+    readonly estimateWait?: ((requests: number) => Effect.Effect<number>) | undefined
   }
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.gen(function*() {
@@ -99,6 +161,12 @@ export const display = <A, E>(
     if (mode === "off") return
     const startedAt = yield* Clock.currentTimeMillis
     const elapsed = Effect.map(Clock.currentTimeMillis, (now) => now - startedAt)
+    const heldUntil = options.heldUntil ?? Effect.succeedNone
+    const heldFor = Effect.zipWith(
+      heldUntil,
+      Clock.currentTimeMillis,
+      (until, now) => Option.match(until, { onNone: () => 0, onSome: (until) => Math.max(0, until - now) })
+    )
 
     if (mode === "lines") {
       const reported = yield* Ref.make(0)
@@ -115,6 +183,18 @@ export const display = <A, E>(
         ),
         Effect.forkScoped
       )
+      // A log shows a long hold once, when it starts: otherwise a run that
+      // waits two minutes for a window looks stuck.
+      const announcedUntil = yield* Ref.make(0)
+      const announceHold = Effect.gen(function*() {
+        const until = yield* heldUntil
+        const now = yield* Clock.currentTimeMillis
+        if (Option.isNone(until) || until.value - now < holdWorthALineMillis) return
+        if (until.value <= (yield* Ref.get(announcedUntil))) return
+        yield* Ref.set(announcedUntil, until.value)
+        yield* writeStderr(`volley: ${formatHold(until.value - now)}\n`)
+      })
+      yield* Effect.forkScoped(Effect.repeat(announceHold, Schedule.spaced(holdCheckInterval)))
       return
     }
 
@@ -123,7 +203,13 @@ export const display = <A, E>(
     const redraw = Effect.gen(function*() {
       const stats = yield* Ref.get(latest)
       if (stats !== undefined) {
-        yield* writeStderr(clear + formatBar(stats, total, yield* elapsed).slice(0, Math.max(1, columns - 1)))
+        const remaining = Math.max(0, total - stats.succeeded - stats.failed - stats.interrupted)
+        const width = Math.max(1, columns - 1)
+        const bar = formatBar(stats, total, yield* elapsed, {
+          heldForMillis: yield* heldFor,
+          allSentInMillis: options.estimateWait === undefined ? 0 : yield* options.estimateWait(remaining)
+        }, width)
+        yield* writeStderr(clear + bar.slice(0, width))
       }
     })
     yield* Effect.addFinalizer(() => writeStderr(clear + AnsiDoc.render(AnsiDoc.cursorShow, { style: "pretty" })))

@@ -1,7 +1,8 @@
 import * as Ansi from "@effect/printer-ansi/Ansi"
 import * as AnsiDoc from "@effect/printer-ansi/AnsiDoc"
 import * as Doc from "@effect/printer/Doc"
-import type { MatchFailure, MatchSummary, Player, Report, Totals } from "./report.js"
+import type { MatchFailure, MatchResult, MatchSummary, Player, Report, Totals } from "./report.js"
+import { untrusted } from "./safeText.js"
 
 /**
  * How `volley matches` writes its data to stdout.
@@ -44,16 +45,28 @@ const queueNames: { readonly [queueId: number]: string } = {
  *
  * @internal
  */
-export const modeOf = (match: MatchSummary): string => queueNames[match.queueId] ?? match.gameMode
+export const modeOf = (match: MatchSummary): string =>
+  queueNames[match.queueId] ?? (match.gameMode === "" ? "-" : match.gameMode)
 
 /**
- * Text that came from the API goes through `Doc.sanitize` before it reaches a
- * terminal, so a hostile champion or player name cannot smuggle escape codes.
+ * JSON text with the characters that JSON allows raw but a terminal acts on
+ * (DEL, C1 controls, line separators, bidirectional overrides) written as
+ * `\u` escapes: the same JSON value, safe to print.
  */
-const untrusted = (text: string): string => Doc.render(Doc.sanitize(Doc.string(text)), { style: "compact" })
+const terminalSafeJson = (json: string): string =>
+  json.replace(
+    /[\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
+  )
 
 const paint = (color: boolean, text: string, style: Ansi.Ansi): string =>
   color ? AnsiDoc.render(Doc.annotate(Doc.text(text), style), { style: "pretty" }) : text
+
+const resultStyles: { readonly [R in MatchResult]: Ansi.Ansi } = {
+  win: Ansi.green,
+  loss: Ansi.red,
+  aborted: Ansi.yellow
+}
 
 const seconds = (millis: number) => `${(millis / 1000).toFixed(2)} s`
 
@@ -98,16 +111,16 @@ export const renderTable = (report: Report, options: { readonly color: boolean }
       untrusted(match.matchId),
       untrusted(modeOf(match)),
       formatDuration(match.durationSeconds),
-      untrusted(match.champion),
-      `${match.kills}/${match.deaths}/${match.assists}`,
-      match.win ? "win" : "loss"
+      match.champion === null ? "-" : untrusted(match.champion),
+      match.kills === null ? "-" : `${match.kills}/${match.deaths}/${match.assists}`,
+      match.result
     ])
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)))
     lines.push(paint(color, header.map((title, column) => pad(title, widths[column])).join("  ").trimEnd(), Ansi.bold))
     for (const row of rows) {
       const cells = row.map((cell, column) => column === row.length - 1 ? cell : pad(cell, widths[column]))
       const result = cells[cells.length - 1]
-      cells[cells.length - 1] = paint(color, result, result === "win" ? Ansi.green : Ansi.red)
+      cells[cells.length - 1] = paint(color, result, resultStyles[result as MatchResult])
       lines.push(cells.join("  "))
     }
     lines.push("")
@@ -130,25 +143,27 @@ export const renderTable = (report: Report, options: { readonly color: boolean }
  * @internal
  */
 export const renderJson = (report: Report): string =>
-  JSON.stringify(
+  terminalSafeJson(JSON.stringify(
     { player: report.player ?? null, matches: report.matches, failures: report.failures, totals: report.totals },
     null,
     2
-  ) + "\n"
+  )) + "\n"
 
 /**
  * One JSON Lines record per match, written as soon as the match is fetched.
  *
  * @internal
  */
-export const matchRecord = (match: MatchSummary): string => JSON.stringify({ type: "match", ...match }) + "\n"
+export const matchRecord = (match: MatchSummary): string =>
+  terminalSafeJson(JSON.stringify({ type: "match", ...match })) + "\n"
 
 /**
  * The record that opens a JSON Lines stream, once the player is known.
  *
  * @internal
  */
-export const playerRecord = (player: Player): string => JSON.stringify({ type: "player", ...player }) + "\n"
+export const playerRecord = (player: Player): string =>
+  terminalSafeJson(JSON.stringify({ type: "player", ...player })) + "\n"
 
 /**
  * The records that close a JSON Lines stream: one per failure, then the totals.
@@ -156,7 +171,26 @@ export const playerRecord = (player: Player): string => JSON.stringify({ type: "
  * @internal
  */
 export const closingRecords = (failures: ReadonlyArray<MatchFailure>, totals: Totals): string =>
-  [
-    ...failures.map((failure) => JSON.stringify({ type: "failure", ...failure })),
-    JSON.stringify({ type: "totals", ...totals })
-  ].join("\n") + "\n"
+  terminalSafeJson(
+    [
+      ...failures.map((failure) => JSON.stringify({ type: "failure", ...failure })),
+      JSON.stringify({ type: "totals", ...totals })
+    ].join("\n")
+  ) + "\n"
+
+/**
+ * The report as the whole of stdout in `format`, or for `jsonl` the records
+ * that close the stream (the player and match records went out as they came).
+ *
+ * @internal
+ */
+export const renderReport = (report: Report, format: Format, options: { readonly color: boolean }): string => {
+  switch (format) {
+    case "table":
+      return renderTable(report, options)
+    case "json":
+      return renderJson(report)
+    case "jsonl":
+      return closingRecords(report.failures, report.totals)
+  }
+}

@@ -2,7 +2,20 @@ import type { RiotSchema, Routing } from "@volley/riot"
 import * as Option from "effect/Option"
 
 /**
- * What the CLI shows of one match, from the player's point of view.
+ * How a match ended for the player: won, lost, or aborted. An aborted game
+ * ended before or as it started: Riot lists no participants in it, only its
+ * metadata names the players. Riot's `endOfGameResult` does not tell: real
+ * games played to the end, with every participant's stats, also come as
+ * `Abort_Unexpected`.
+ *
+ * @internal
+ */
+export type MatchResult = "win" | "loss" | "aborted"
+
+/**
+ * What the CLI shows of one match, from the player's point of view. The
+ * player's champion, kills, deaths, assists and `win` are `null` when Riot
+ * lists no participants (an aborted game).
  *
  * @internal
  */
@@ -10,33 +23,54 @@ export interface MatchSummary {
   readonly matchId: string
   readonly gameMode: string
   readonly queueId: number
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds; 0 when Riot does not know it (an aborted game). */
   readonly gameCreation: number
   readonly durationSeconds: number
-  readonly champion: string
-  readonly kills: number
-  readonly deaths: number
-  readonly assists: number
-  readonly win: boolean
+  readonly result: MatchResult
+  /** Riot's own word on how the game ended, when it sends one (since 2024): `GameComplete`, `Abort_Unexpected`, ... */
+  readonly endOfGameResult: string | null
+  readonly champion: string | null
+  readonly kills: number | null
+  readonly deaths: number | null
+  readonly assists: number | null
+  readonly win: boolean | null
 }
 
 /**
- * The player's row of a match, or none when the player did not play in it.
+ * The player's row of a match, or none when the match lists participants
+ * and the player is not one of them.
  *
  * @internal
  */
 export const summarizeMatch = (
   match: RiotSchema.LolMatchV5Match,
   puuid: string
-): Option.Option<MatchSummary> =>
-  Option.map(
-    Option.fromNullable(match.info.participants.find((participant) => participant.puuid === puuid)),
+): Option.Option<MatchSummary> => {
+  const { info } = match
+  const common = {
+    matchId: match.metadata.matchId,
+    gameMode: info.gameMode,
+    queueId: info.queueId,
+    gameCreation: info.gameCreation,
+    durationSeconds: info.gameDuration,
+    endOfGameResult: info.endOfGameResult ?? null
+  }
+  if (info.participants.length === 0) {
+    return Option.some({
+      ...common,
+      result: "aborted",
+      champion: null,
+      kills: null,
+      deaths: null,
+      assists: null,
+      win: null
+    })
+  }
+  return Option.map(
+    Option.fromNullable(info.participants.find((participant) => participant.puuid === puuid)),
     (participant) => ({
-      matchId: match.metadata.matchId,
-      gameMode: match.info.gameMode,
-      queueId: match.info.queueId,
-      gameCreation: match.info.gameCreation,
-      durationSeconds: match.info.gameDuration,
+      ...common,
+      result: participant.win ? "win" : "loss",
       champion: participant.championName,
       kills: participant.kills,
       deaths: participant.deaths,
@@ -44,6 +78,7 @@ export const summarizeMatch = (
       win: participant.win
     })
   )
+}
 
 /**
  * The player whose matches were fetched.
@@ -109,3 +144,25 @@ export interface Report {
   readonly failures: ReadonlyArray<MatchFailure>
   readonly totals: Totals
 }
+
+/**
+ * The report of a run stopped before it knew the player: nothing requested,
+ * nothing fetched.
+ *
+ * @internal
+ */
+export const emptyReport = (outcome: Outcome): Report => ({
+  player: undefined,
+  matches: [],
+  failures: [],
+  totals: {
+    outcome,
+    requested: 0,
+    fetched: 0,
+    failed: 0,
+    notFetched: 0,
+    wallTimeMillis: 0,
+    httpRequests: 0,
+    requestsPerSecond: 0
+  }
+})

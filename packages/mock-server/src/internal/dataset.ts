@@ -138,8 +138,15 @@ interface MatchJson {
 const buildMatchBody = (seed: number, summary: MatchSummary, fixture: Fixture): string => {
   const match = JSON.parse(fixture.text) as MatchJson
   const { account } = summary
-  const slot = randomFor(seed, "slot", summary.matchId).integer(match.info.participants.length)
   match.metadata.matchId = summary.matchId
+  if (match.info.participants.length === 0) {
+    // An aborted game, as Riot serves it: the players are in the metadata
+    // only, and info is zeros and empty strings, which stay as they are.
+    const slot = randomFor(seed, "slot", summary.matchId).integer(match.metadata.participants.length)
+    match.metadata.participants[slot] = account.puuid
+    return JSON.stringify(match)
+  }
+  const slot = randomFor(seed, "slot", summary.matchId).integer(match.info.participants.length)
   match.metadata.participants[slot] = account.puuid
   const info = match.info
   const startDelay = (info.gameStartTimestamp ?? info.gameCreation) - info.gameCreation

@@ -6,7 +6,6 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { Route } from "@volley/riot/Routing"
 import { isPlatform, isRegion, regionOf } from "@volley/riot/Routing"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -158,6 +157,26 @@ const endpoints: ReadonlyArray<Endpoint> = [
   }
 ]
 
+/**
+ * The latest `capacity` items, oldest first. Hand-rolled: effect's
+ * collections have no fixed-capacity ring, and a `Chunk` that drops its head
+ * on every append copies.
+ */
+const makeRing = <A>(capacity: number) => {
+  const items: Array<A> = []
+  let next = 0
+  return {
+    push: (item: A) => {
+      if (capacity <= 0) return
+      if (items.length < capacity) items.push(item)
+      else items[next] = item
+      next = (next + 1) % capacity
+    },
+    toArray: (): ReadonlyArray<A> =>
+      items.length < capacity ? items.slice() : [...items.slice(next), ...items.slice(0, next)]
+  }
+}
+
 /** What one request's handling decided, before it is sent and logged. */
 interface Outcome {
   readonly reply: Reply
@@ -171,9 +190,11 @@ export const make = (options: MockServerOptions = {}) =>
     const seed = options.seed ?? MockServerModule.defaultSeed
     const apiKey = options.apiKey ?? MockServerModule.defaultApiKey
     const dataset = Dataset.make(seed, yield* Fixtures.load)
-    const requestLog = yield* Ref.make(Chunk.empty<LoggedRequest>())
+    const requestLog = makeRing<LoggedRequest>(options.requestLogLimit ?? MockServerModule.defaultRequestLogLimit)
     const limitState = yield* Ref.make(RateLimits.initialState)
-    const pathHistories = yield* Ref.make<ReadonlyMap<string, Faults.PathHistory>>(new Map())
+    // Bounded like the log: a soak with faults on requests ever new paths.
+    const pathHistories = new Map<string, Faults.PathHistory>()
+    const maxPathHistories = options.requestLogLimit ?? MockServerModule.defaultRequestLogLimit
 
     const limitsFor = (route: Route, method: MethodName): ReadonlyArray<RateLimits.LimitScope> => {
       const limits: Array<RateLimits.LimitScope> = []
@@ -195,17 +216,20 @@ export const make = (options: MockServerOptions = {}) =>
       const entry: LoggedRequest = {
         time,
         route: path.split("/")[1] ?? "",
-        path,
+        path: path.length > MockServerModule.maxLoggedPathLength
+          ? path.slice(0, MockServerModule.maxLoggedPathLength)
+          : path,
         status: outcome.reply.status,
         ...outcome.log
       }
-      return Ref.update(requestLog, Chunk.append(entry)).pipe(
-        Effect.as(HttpServerResponse.text(outcome.reply.body, {
+      return Effect.sync(() => {
+        requestLog.push(entry)
+        return HttpServerResponse.text(outcome.reply.body, {
           status: outcome.reply.status,
           contentType: "application/json;charset=utf-8",
           headers: outcome.headers
-        }))
-      )
+        })
+      })
     }
 
     // The key is compared and never echoed, logged or put into a reply.
@@ -216,13 +240,15 @@ export const make = (options: MockServerOptions = {}) =>
     }
 
     const decideFault = (path: string) =>
-      Ref.modify(
-        pathHistories,
-        (histories): readonly [Faults.FaultDecision, ReadonlyMap<string, Faults.PathHistory>] => {
-          const [decision, history] = Faults.decide(options.faults!, seed, path, histories.get(path))
-          return [decision, new Map(histories).set(path, history)]
-        }
-      )
+      Effect.sync((): Faults.FaultDecision => {
+        const previous = pathHistories.get(path)
+        const [decision, history] = Faults.decide(options.faults!, seed, path, previous)
+        // Deleted first so that the map's order is the order of last use, and the oldest goes first.
+        pathHistories.delete(path)
+        pathHistories.set(path, history)
+        if (pathHistories.size > maxPathHistories) pathHistories.delete(pathHistories.keys().next().value!)
+        return decision
+      })
 
     const handle = (endpoint: Endpoint) =>
       Effect.gen(function*() {
@@ -332,7 +358,7 @@ export const make = (options: MockServerOptions = {}) =>
       seed,
       apiKey,
       accounts: dataset.accounts,
-      requestLog: Effect.map(Ref.get(requestLog), Chunk.toReadonlyArray),
+      requestLog: Effect.sync(requestLog.toArray),
       rateLimitReport: Effect.map(Ref.get(limitState), RateLimits.report)
     }
     return mock

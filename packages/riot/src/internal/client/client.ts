@@ -1,12 +1,15 @@
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -33,18 +36,56 @@ export const defaults = {
   retryMaxDelay: Duration.seconds(20)
 }
 
+/**
+ * Why `template` is not a base URL the client can send to, or `undefined`
+ * when it is one: an absolute http(s) URL once `{route}` is filled in.
+ *
+ * @internal
+ */
+export const invalidBaseUrl = (template: string): string | undefined => {
+  const expected = "an http(s) URL such as https://{route}.api.riotgames.com"
+  if (!URL.canParse(template.replace("{route}", "americas"))) return `expected ${expected}`
+  const protocol = new URL(template.replace("{route}", "americas")).protocol
+  return protocol === "http:" || protocol === "https:"
+    ? undefined
+    : `expected ${expected}, not a ${protocol.slice(0, -1)} URL`
+}
+
+const baseUrlConfig = Config.string("RIOT_BASE_URL").pipe(
+  Config.mapOrFail((template) => {
+    const invalid = invalidBaseUrl(template)
+    return invalid === undefined
+      ? Either.right(template)
+      : Either.left(ConfigError.InvalidData([], `${invalid}, got ${JSON.stringify(template)}`))
+  })
+)
+
+// Read as text so that a rejected value is named as written: Duration clamps
+// "-5 seconds" to zero.
+const requestTimeoutConfig = Config.string("RIOT_REQUEST_TIMEOUT").pipe(
+  Config.mapOrFail((text) => {
+    const timeout = Duration.decodeUnknown(text)
+    return Option.isSome(timeout) && Duration.isFinite(timeout.value) && !text.trim().startsWith("-") &&
+        Duration.greaterThan(timeout.value, Duration.zero)
+      ? Either.right(timeout.value)
+      : Either.left(
+        ConfigError.InvalidData([], `expected a positive duration such as "10 seconds", got ${JSON.stringify(text)}`)
+      )
+  })
+)
+
 /** @internal */
 export const config: Config.Config<RiotClientModule.Options> = Config.all({
   apiKey: Config.option(Config.redacted("RIOT_API_KEY")).pipe(
     Config.map(Option.filter((key) => Redacted.value(key) !== "")),
     Config.map(Option.getOrUndefined)
   ),
-  baseUrl: Config.string("RIOT_BASE_URL").pipe(Config.withDefault(defaults.baseUrl)),
+  baseUrl: baseUrlConfig.pipe(Config.withDefault(defaults.baseUrl)),
   maxRetries: Config.integer("RIOT_MAX_RETRIES").pipe(
     Config.validate({ message: "RIOT_MAX_RETRIES must not be negative", validation: (n) => n >= 0 }),
     Config.withDefault(defaults.maxRetries)
   ),
-  requestTimeout: Config.duration("RIOT_REQUEST_TIMEOUT").pipe(Config.withDefault(defaults.requestTimeout))
+  requestTimeout: requestTimeoutConfig.pipe(Config.withDefault(defaults.requestTimeout))
 })
 
 /** Reads a parsed JSON body as `A`, or says why it is not one. */
@@ -95,10 +136,30 @@ const isRetried = (error: RiotError.RiotError): boolean =>
   error._tag === "RateLimited" || error._tag === "TransportError" || error._tag === "Timeout" ||
   (error._tag === "ServerError" && retriedStatuses.has(error.status))
 
+/** Longer than any message Riot sends; a body that says more is not worth carrying into every error and log. */
+const maxRiotMessageLength = 200
+
+/**
+ * Riot's `status.message`, made fit for an error message at the source: it
+ * reaches logs and terminals, so control characters (escape sequences,
+ * line breaks, bidirectional overrides) are replaced by U+FFFD and it is
+ * cut to {@link maxRiotMessageLength}.
+ */
 const riotMessageOf = (body: string): string | undefined =>
   Either.match(Schema.decodeUnknownEither(Schema.parseJson(RiotSchema.RiotErrorBody))(body), {
     onLeft: () => undefined,
-    onRight: (error) => error.status.message
+    onRight: (error) => {
+      const message = Array.from(
+        error.status.message.replace(
+          // eslint-disable-next-line no-control-regex -- matching control characters is the point
+          /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+          "\ufffd"
+        )
+      )
+      return message.length <= maxRiotMessageLength
+        ? message.join("")
+        : message.slice(0, maxRiotMessageLength - 1).join("") + "…"
+    }
   })
 
 // HttpClientError's own message names the request; its cause is the part
@@ -112,6 +173,57 @@ const describeTransportError = (error: HttpClientError.HttpClientError): string 
   return error.reason
 }
 
+/**
+ * A response as the signing client gives it back: the original, showing the
+ * unsigned request instead of the signed one it was the answer to, also when
+ * serialised or inspected (the HttpClient's own wrapper delegates those to the
+ * response it wraps).
+ */
+const answering = (
+  response: HttpClientResponse.HttpClientResponse,
+  request: HttpClientRequest.HttpClientRequest
+): HttpClientResponse.HttpClientResponse => {
+  const toJSON = () => ({ ...(response.toJSON() as object), request: request.toJSON() })
+  return Object.create(response, {
+    request: { value: request },
+    toJSON: { value: toJSON },
+    [Inspectable.NodeInspectSymbol]: { value: toJSON }
+  })
+}
+
+/**
+ * `transport` with the key added to each request only on its way out, so
+ * the request that an error, a response or the HttpClient's span holds is
+ * the one without it. Redacting the header's name is not enough:
+ * `JSON.stringify` of an `HttpClientError` outside a fiber, as a span
+ * exporter does it, redacts nothing.
+ */
+const signing = (transport: HttpClient.HttpClient, apiKey: Redacted.Redacted): HttpClient.HttpClient => {
+  // The transport's own span would see the signed request; the signing client has the span instead.
+  const untraced = HttpClient.withTracerDisabledWhen(transport, () => true)
+  return HttpClient.make((request) =>
+    untraced.execute(HttpClientRequest.setHeader(request, "x-riot-token", Redacted.value(apiKey) as string)).pipe(
+      Effect.map((response) => answering(response, request)),
+      Effect.mapError((error): HttpClientError.HttpClientError =>
+        error._tag === "RequestError"
+          ? new HttpClientError.RequestError({
+            request,
+            reason: error.reason,
+            cause: error.cause,
+            ...(error.description === undefined ? {} : { description: error.description })
+          })
+          : new HttpClientError.ResponseError({
+            request,
+            response: answering(error.response, request),
+            reason: error.reason,
+            cause: error.cause,
+            ...(error.description === undefined ? {} : { description: error.description })
+          })
+      )
+    )
+  )
+}
+
 /** @internal */
 export const make = (
   options: RiotClientModule.Options = {}
@@ -120,11 +232,21 @@ export const make = (
     // One span per call is the default: the HttpClient's span per attempt
     // doubles the tracing cost of a request, and its trace-context headers
     // would tell a third party about the caller's traces.
-    const httpClient = options.httpClientSpans === true
-      ? yield* HttpClient.HttpClient
-      : HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
-    const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const apiKey = options.apiKey
+    const transport = yield* HttpClient.HttpClient
+    // With the HttpClient's spans on, a span holds each request and its exit,
+    // so the key must join the request only past the span: the signing
+    // wrapper. Without them no HttpClientError or response outlives `send`,
+    // which keeps only a status, headers, a body or a message, and the key
+    // goes into the request directly: the wrapper would cost a third of the
+    // client's own time per call.
+    const signsLate = apiKey !== undefined && options.httpClientSpans === true
+    const httpClient = options.httpClientSpans !== true
+      ? HttpClient.withTracerDisabledWhen(transport, () => true)
+      : signsLate
+      ? signing(transport, apiKey)
+      : transport
+    const limiter = yield* RiotRateLimiter.RiotRateLimiter
     const baseUrl = (options.baseUrl ?? defaults.baseUrl).replace(/\/+$/, "")
     const maxRetries = options.maxRetries ?? defaults.maxRetries
     const requestTimeout = Duration.decode(options.requestTimeout ?? defaults.requestTimeout)
@@ -158,7 +280,7 @@ export const make = (
       return HttpClientRequest.get(url, {
         urlParams,
         acceptJson: true,
-        headers: apiKey === undefined ? {} : { "x-riot-token": Redacted.value(apiKey) }
+        headers: apiKey === undefined || signsLate ? {} : { "x-riot-token": Redacted.value(apiKey) }
       })
     }
 
@@ -249,17 +371,18 @@ export const make = (
           const attempt = Effect.suspend(() => {
             const attempt = ++attempts
             span.attribute("riot.attempts", attempt)
-            return limiter.withPermit(call.route, call.endpoint)(send(call, request, attempt)).pipe(
-              Effect.flatMap((answer) => {
-                span.attribute("http.response.status_code", answer.status)
-                return interpret(call, answer, attempt)
-              }),
-              Effect.tapError((error) =>
-                isRetried(error) && attempt <= maxRetries
-                  ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
-                  : Effect.void
+            return limiter.withPermit(call.route, call.endpoint, { retry: attempt > 1 })(send(call, request, attempt))
+              .pipe(
+                Effect.flatMap((answer) => {
+                  span.attribute("http.response.status_code", answer.status)
+                  return interpret(call, answer, attempt)
+                }),
+                Effect.tapError((error) =>
+                  isRetried(error) && attempt <= maxRetries
+                    ? Effect.logDebug(`retrying after attempt ${attempt}: ${error.message}`)
+                    : Effect.void
+                )
               )
-            )
           })
           const retried = Effect.catchAll(attempt, (first) => {
             if (!isRetried(first) || maxRetries === 0) return Effect.fail(first)

@@ -5,12 +5,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
 import * as RiotError from "../../RiotError.js"
 import type {
   ObservedResponse,
   Options,
   RateLimitStore as RateLimitStoreService,
   RateLimitStoreError,
+  RateLimitWindow,
   RiotRateLimiter as RiotRateLimiterService
 } from "../../RiotRateLimiter.js"
 import type * as Routing from "../../Routing.js"
@@ -34,6 +36,16 @@ export const defaults = {
   retryAfterMargin: Duration.millis(100),
   probeLease: Duration.seconds(30)
 }
+
+/** One method's line of requests waiting to reserve: a turn is handed to one waiter at a time. */
+interface Line {
+  busy: boolean
+  readonly retries: Array<Deferred.Deferred<void>>
+  readonly firsts: Array<Deferred.Deferred<void>>
+}
+
+/** How many sends `estimateWait` keeps under a key whose limits are not known yet. */
+const unknownLimitsLog = 100
 
 /** @internal */
 export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterService, never, RateLimitStoreService> =>
@@ -68,16 +80,108 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
 
     // Requests for one method wait in line and only the first of the line
     // asks the store, so a freed slot wakes one fiber instead of all of them,
-    // and requests go out in the order they came.
-    const lines = new Map<string, Effect.Semaphore>()
+    // and requests go out in the order they came. A retry goes ahead of the
+    // requests that have not been sent yet: it was in line before them, and
+    // sending it at the back would turn its backoff of half a second into the
+    // whole line's wait. Hand-rolled because Effect's Semaphore has one lane.
+    const lines = new Map<string, Line>()
     const lineOf = (key: string) => {
       let line = lines.get(key)
       if (line === undefined) {
-        line = Effect.unsafeMakeSemaphore(1)
+        line = { busy: false, retries: [], firsts: [] }
         lines.set(key, line)
       }
       return line
     }
+    const passTurn = (line: Line) =>
+      Effect.sync(() => {
+        const next = line.retries.shift() ?? line.firsts.shift()
+        if (next === undefined) line.busy = false
+        else Deferred.unsafeDone(next, Exit.void)
+      })
+    const waitForTurn = (line: Line, retry: boolean): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        if (!line.busy) {
+          line.busy = true
+          return Effect.void
+        }
+        const lane = retry ? line.retries : line.firsts
+        const turn = Deferred.unsafeMake<void>(FiberId.none)
+        lane.push(turn)
+        return Effect.onInterrupt(Deferred.await(turn), () =>
+          Effect.suspend(() => {
+            const index = lane.indexOf(turn)
+            if (index === -1) return passTurn(line) // the turn came with the interruption: hand it on
+            lane.splice(index, 1)
+            return Effect.void
+          }))
+      })
+    const inLine = <A, E>(key: string, retry: boolean, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+      Effect.uninterruptibleMask((restore) => {
+        const line = lineOf(key)
+        return Effect.zipRight(restore(waitForTurn(line, retry)), Effect.ensuring(restore(effect), passTurn(line)))
+      })
+
+    // When each wait for a window or a Retry-After under way ends, for `heldUntil`.
+    const holds = new Set<{ readonly until: number }>()
+    const holdUntil = (until: number, sleep: Effect.Effect<void>) =>
+      Effect.suspend(() => {
+        const hold = { until }
+        holds.add(hold)
+        return Effect.ensuring(sleep, Effect.sync(() => holds.delete(hold)))
+      })
+    const heldUntil = Effect.sync(() => {
+      let latest: number | undefined
+      for (const hold of holds) latest = latest === undefined ? hold.until : Math.max(latest, hold.until)
+      return Option.fromNullable(latest)
+    })
+
+    // What this process knows for `estimateWait`: the limits learned per key,
+    // and when it sent each of its latest requests under that key (at least
+    // as many as the largest limit: all that a window can hold).
+    const knownLimits = new Map<string, ReadonlyArray<RateLimitWindow>>()
+    const sentAt = new Map<string, Array<number>>()
+    const recordSent = (keys: ReadonlyArray<string>, now: number) => {
+      for (const key of keys) {
+        const limits = knownLimits.get(key)
+        let log = sentAt.get(key)
+        if (log === undefined) {
+          log = []
+          sentAt.set(key, log)
+        }
+        log.push(now)
+        // Trimmed in batches, so that a key with a limit of thousands does not copy its log on every send.
+        // Before the limits are known (the probe), any number fits.
+        const keep = limits === undefined ? unknownLimitsLog : Math.max(...limits.map((window) => window.limit))
+        if (log.length > 2 * keep) log.splice(0, log.length - keep)
+      }
+    }
+    // When `requests` more could be sent under `key`, as the sliding windows
+    // allow them after this process's own sends: the k-th goes once the
+    // request `limit` places before it has left every window.
+    const finishOf = (key: string, requests: number, now: number): number => {
+      const limits = knownLimits.get(key)
+      if (limits === undefined || requests <= 0) return now
+      const times = [...(sentAt.get(key) ?? [])]
+      let last = now
+      for (let k = 0; k < requests; k++) {
+        let at = now
+        for (const window of limits) {
+          if (times.length >= window.limit) {
+            at = Math.max(at, times[times.length - window.limit] + window.windowSeconds * 1000 + windowPaddingMillis)
+          }
+        }
+        times.push(at)
+        last = Math.max(last, at)
+      }
+      return last
+    }
+    const estimateWait = (route: Routing.Route, method: string, requests: number) =>
+      Effect.map(
+        Clock.currentTimeMillis,
+        (now) =>
+          Math.max(finishOf(appKey(route), requests, now), finishOf(methodKey(route, method), requests, now)) - now
+      )
 
     const reserve = (keys: ReadonlyArray<string>): Effect.Effect<void, RateLimitStoreError> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -85,10 +189,12 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
         return Effect.flatMap(
           store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis }),
           (reservation) => {
-            if (reservation.granted) return Effect.void
+            if (reservation.granted) return Effect.sync(() => recordSent(keys, now))
             const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
             return Effect.zipRight(
-              reservation.reason === "probe" ? awaitAnswerSince(seen, sleep) : sleep,
+              reservation.reason === "probe"
+                ? awaitAnswerSince(seen, sleep)
+                : holdUntil(now + reservation.retryInMillis, sleep),
               reserve(keys)
             )
           }
@@ -103,6 +209,7 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       // A plain answer without limit headers means the server announces no
       // limits; an error may come from a proxy that never adds them.
       const unannounced = response.status < 400 || response.status === 404 ? "unlimited" : "unknown"
+      if (limits !== undefined) knownLimits.set(key, limits)
       return store.learn({ key, limits, unannounced, counts, now, windowPaddingMillis })
     }
 
@@ -132,9 +239,11 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
       )
 
     const limiter: RiotRateLimiterService = {
-      withPermit: (route, method) => (send) => {
+      heldUntil,
+      estimateWait,
+      withPermit: (route, method, options) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
-        const acquire = lineOf(keys[1]).withPermits(1)(reserve(keys)).pipe(
+        const acquire = inLine(keys[1], options?.retry === true, reserve(keys)).pipe(
           Effect.mapError((error) =>
             new RiotError.RateLimitStoreUnavailable({
               endpoint: method,

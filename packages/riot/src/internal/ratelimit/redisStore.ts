@@ -15,6 +15,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type { Redis } from "ioredis"
 import { createHash } from "node:crypto"
@@ -41,6 +42,9 @@ export const defaults = {
  * one asks again this often instead of waiting out the whole lease.
  */
 const probePollMillis = 50
+
+/** How often a request waiting for Redis to come back asks again; ioredis reconnects on its own meanwhile. */
+const reconnectPollMillis = 100
 
 const reasons = { 1: "blocked", 2: "window", 3: "probe" } as const
 
@@ -188,6 +192,23 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
 
     const onUnavailable = options.onUnavailable ?? "fail"
     if (onUnavailable === "fail") return shared
+    if ("waitForReconnect" in onUnavailable) {
+      const waitMillis = Duration.toMillis(onUnavailable.waitForReconnect)
+      // Only a reservation waits: the other operations run after a request was
+      // sent, and waiting there would hold its answer back from the caller.
+      const reserveWaiting: RateLimitStore["reserve"] = (request) =>
+        shared.reserve(request).pipe(
+          Effect.retry(Schedule.spaced(reconnectPollMillis).pipe(Schedule.upTo(Duration.millis(waitMillis)))),
+          Effect.mapError((error) =>
+            new RateLimitStoreError({
+              store: error.store,
+              operation: error.operation,
+              detail: `not back within ${Duration.format(Duration.millis(waitMillis))}: ${error.detail}`
+            })
+          )
+        )
+      return { ...shared, reserve: reserveWaiting }
+    }
 
     const local = yield* localShare.make({ processes: onUnavailable.localShareOf, knownLimits })
     const onLocalShare = yield* Ref.make(false)
