@@ -76,7 +76,9 @@ describe("RiotSchema", () => {
     it("the repository has all thirteen real match-v5 samples, one an aborted game", () => {
       expect(packageFixtures.length).toBe(13)
       expect(
-        packageFixtures.map((fixture) => JSON.parse(fixture.text)).filter((match) => match.info.participants.length === 0)
+        packageFixtures.map((fixture) => JSON.parse(fixture.text)).filter((match) =>
+          match.info.participants.length === 0
+        )
           .map((match) => match.metadata.matchId)
       ).toEqual(["EUW1_6834713231"])
     })
