@@ -85,7 +85,7 @@ const serverError = (id: string) =>
 
 /** Riot's real body of an aborted game: `info.participants` is empty, `endOfGameResult` is `Abort_Unexpected`. */
 const abortedGame = JSON.parse(
-  readFileSync(new URL("../../riot/fixtures/match-v5/EUW1_6834713231.json", import.meta.url), "utf8")
+  readFileSync(new URL("../../mock-server/fixtures/match-v5/EUW1_6834713231.json", import.meta.url), "utf8")
 ) as RiotSchema.LolMatchV5Match
 
 describe("matches", () => {

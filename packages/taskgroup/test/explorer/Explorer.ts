@@ -422,25 +422,30 @@ export const runOnce = <A, E>(
     Logger.withMinimumLogLevel(LogLevel.None)
   )
 
-  return new Promise((resolve) => {
-    const finish = (outcome: Outcome<A, E> | "hang") => {
-      if (settled) return
-      settled = true
-      if (outcome !== "hang") harness.checkEnd(scheduler)
-      resolve({ outcome, violations: harness.violations, schedule: { budget, choices, seed }, branching })
-    }
-    hung = () => {
-      harness.violation(
-        "the scenario never hangs",
-        scheduler.spinning ? `still running after ${maxStepsPerRun} steps` : "no fiber can run and none sleeps"
-      )
-      finish("hang")
-    }
-    Effect.runPromise(program).then(finish, (error) => {
-      harness.violation("the scenario itself does not die", String(error))
-      finish({ exit: Exit.die(error), at: -1 })
+  // A run is all microtasks: it starts on a fresh turn of the event loop, so that many runs in a row never
+  // starve the test runner's own I/O.
+  const turned = new Promise<void>((resolve) => setImmediate(resolve))
+  return turned.then(() =>
+    new Promise((resolve) => {
+      const finish = (outcome: Outcome<A, E> | "hang") => {
+        if (settled) return
+        settled = true
+        if (outcome !== "hang") harness.checkEnd(scheduler)
+        resolve({ outcome, violations: harness.violations, schedule: { budget, choices, seed }, branching })
+      }
+      hung = () => {
+        harness.violation(
+          "the scenario never hangs",
+          scheduler.spinning ? `still running after ${maxStepsPerRun} steps` : "no fiber can run and none sleeps"
+        )
+        finish("hang")
+      }
+      Effect.runPromise(program).then(finish, (error) => {
+        harness.violation("the scenario itself does not die", String(error))
+        finish({ exit: Exit.die(error), at: -1 })
+      })
     })
-  })
+  )
 }
 
 export interface ExploreOptions {
