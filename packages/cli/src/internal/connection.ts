@@ -1,8 +1,7 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as Undici from "@effect/platform-node/Undici"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { MockServer } from "@volley/mock-server"
 import { RiotClient, RiotRateLimiter } from "@volley/riot"
+import { NodeRiotClient } from "@volley/riot/node"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -46,12 +45,11 @@ export const embeddedMockConfig: Config.Config<MockServer.MockServerOptions> = C
 
 /**
  * How many connections `volley matches` opens to one origin unless told
- * otherwise: enough for Riot's production limits at its usual latency, few
- * enough that no concurrency can run a process out of file descriptors.
+ * otherwise: the client's own default.
  *
  * @internal
  */
-export const defaultMaxConnections = 64
+export const defaultMaxConnections = NodeRiotClient.defaultMaxConnections
 
 /**
  * Node's HTTP client on an undici Agent that opens at most `maxConnections`
@@ -70,18 +68,7 @@ export const countingHttpClient = (
   Layer.effect(
     HttpClient.HttpClient,
     Effect.map(HttpClient.HttpClient, HttpClient.tapRequest(() => Ref.update(requests, (n) => n + 1)))
-  ).pipe(
-    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
-    Layer.provide(
-      Layer.scoped(
-        NodeHttpClient.Dispatcher,
-        Effect.acquireRelease(
-          Effect.sync(() => new Undici.Agent({ connections: maxConnections })),
-          (agent) => Effect.promise(() => agent.destroy())
-        )
-      )
-    )
-  )
+  ).pipe(Layer.provide(NodeRiotClient.httpClientLayer(maxConnections)))
 
 /**
  * How long a run waits for Redis to come back by default: a restart takes a
