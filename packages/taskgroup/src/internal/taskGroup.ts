@@ -65,6 +65,10 @@ interface Source {
  * What a stream reader has not read yet. A conflating feed keeps only the
  * latest item (counters); the others keep every item (completions). Ending a
  * feed lets its reader drain what is left before the stream ends.
+ *
+ * Hand-rolled because the group pushes from inside its synchronous steps:
+ * Effect's `Mailbox` drains on `done` but cannot conflate, and a sliding
+ * `Queue` loses what a slow reader has not read when it is shut down.
  */
 class Feed<A> {
   private items: Array<A> = []
@@ -776,13 +780,26 @@ export const failures = <A, E>(
 ): Effect.Effect<ReadonlyArray<TaskGroup.TaskFailure<E>>> =>
   Effect.sync(() => impl(self).failureLog.slice().sort((a, b) => a.index - b.index))
 
-const feedStream = <A>(feeds: Set<Feed<A>>, subscribe: (feed: Feed<A>) => void): Stream.Stream<A> =>
+/**
+ * A stream of what the group pushes into `feeds` from the moment the stream
+ * runs: the feed is subscribed when the stream starts, seeded with `first()`
+ * in that same step,
+ * and ended at once on a closed group, so that its reader drains and stops.
+ */
+const subscribe = <A>(
+  group: TaskGroupImpl<any, any>,
+  feeds: Set<Feed<A>>,
+  conflate: boolean,
+  first: () => ReadonlyArray<A>
+): Stream.Stream<A> =>
   Stream.unwrapScoped(
     Effect.map(
       Effect.acquireRelease(
         Effect.sync(() => {
-          const feed = new Feed<A>(false)
-          subscribe(feed)
+          const feed = new Feed<A>(conflate)
+          for (const item of first()) feed.push(item)
+          if (group.phase === "closed") feed.end()
+          else feeds.add(feed)
           return feed
         }),
         (feed) => Effect.sync(() => feeds.delete(feed))
@@ -794,30 +811,13 @@ const feedStream = <A>(feeds: Set<Feed<A>>, subscribe: (feed: Feed<A>) => void):
 /** @internal */
 export const changes = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Stream<TaskGroup.Stats> => {
   const group = impl(self)
-  return Stream.unwrapScoped(
-    Effect.map(
-      Effect.acquireRelease(
-        Effect.sync(() => {
-          const feed = new Feed<TaskGroup.Stats>(true)
-          feed.push(snapshot(group))
-          if (group.phase === "closed") feed.end()
-          else group.statsFeeds.add(feed)
-          return feed
-        }),
-        (feed) => Effect.sync(() => group.statsFeeds.delete(feed))
-      ),
-      (feed) => Stream.repeatEffectChunkOption(feed.pull)
-    )
-  )
+  return subscribe(group, group.statsFeeds, true, () => [snapshot(group)])
 }
 
 /** @internal */
 export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Stream<TaskGroup.TaskExit<A, E>> => {
   const group = impl(self)
-  return feedStream(group.completionFeeds, (feed) => {
-    if (group.phase === "closed") feed.end()
-    else group.completionFeeds.add(feed)
-  })
+  return subscribe(group, group.completionFeeds, false, () => [])
 }
 
 const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
