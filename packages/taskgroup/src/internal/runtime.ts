@@ -45,10 +45,13 @@ export const combineCauses = <E>(causes: readonly [Cause.Cause<E>, ...Array<Caus
 /** @internal */
 export type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
+/** The fields of Effect 3's `FiberRuntime` this module reads; each may be missing in another version. */
 interface FiberInternals {
   readonly _fiberRefs?: FiberRefs
   readonly currentRuntimeFlags?: RuntimeFlags.RuntimeFlags
   readonly currentContext?: Context.Context<never>
+  readonly _children?: Set<unknown> | null
+  readonly _queue?: ReadonlyArray<unknown>
 }
 
 /**
@@ -195,13 +198,6 @@ export const awaitPermit = (semaphore: Effect.Semaphore, onPermit: () => void): 
   }
 }
 
-interface FiberStateInternals {
-  readonly _fiberRefs?: FiberRefs
-  readonly currentRuntimeFlags?: RuntimeFlags.RuntimeFlags
-  readonly _children?: Set<unknown> | null
-  readonly _queue?: ReadonlyArray<unknown>
-}
-
 /** @internal */
 export interface FiberSnapshot {
   readonly fiberRefs: FiberRefs | undefined
@@ -214,7 +210,7 @@ export interface FiberSnapshot {
  * @internal
  */
 export const snapshotOf = (fiber: AnyFiber): FiberSnapshot => {
-  const internals = fiber as unknown as FiberStateInternals
+  const internals = fiber as unknown as FiberInternals
   return { fiberRefs: internals._fiberRefs, flags: internals.currentRuntimeFlags }
 }
 
@@ -230,7 +226,7 @@ export const snapshotOf = (fiber: AnyFiber): FiberSnapshot => {
  * @internal
  */
 export const isAsForked = (fiber: AnyFiber, snapshot: FiberSnapshot): boolean => {
-  const internals = fiber as unknown as FiberStateInternals
+  const internals = fiber as unknown as FiberInternals
   return snapshot.fiberRefs !== undefined && internals._fiberRefs === snapshot.fiberRefs &&
     snapshot.flags !== undefined && internals.currentRuntimeFlags === snapshot.flags &&
     (internals._children === null || internals._children?.size === 0) &&
