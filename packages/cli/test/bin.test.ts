@@ -10,6 +10,7 @@ import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { hasCommand, outputUntil } from "./support/processes.js"
 
 const packageDir = path.join(import.meta.dirname, "..")
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
@@ -43,23 +44,8 @@ const volley = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => fin
 
 const assertNoStackTrace = (stderr: string) => assert.notMatch(stderr, /^\s+at /m, `stack trace in:\n${stderr}`)
 
-const hasRedis = (() => {
-  try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
-
-const hasScript = (() => {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+const hasRedis = hasCommand("redis-server")
+const hasScript = hasCommand("script")
 
 beforeAll(() => {
   // the compiler itself, not npx: under pnpm, npx warns about every npm_config_* variable pnpm set
@@ -232,15 +218,8 @@ describe("volley matches", () => {
     beforeAll(async () => {
       server = start(["mock-server", "--port", "0"])
       serverExit = finished(server)
-      baseUrl = await new Promise<string>((resolve, reject) => {
-        let stderr = ""
-        server.stderr!.on("data", (chunk) => {
-          stderr += chunk
-          const url = /RIOT_BASE_URL='([^']+)'/.exec(stderr)
-          if (url !== null) resolve(url[1])
-        })
-        server.on("close", () => reject(new Error(`mock-server exited early:\n${stderr}`)))
-      })
+      const announced = /RIOT_BASE_URL='([^']+)'/
+      baseUrl = announced.exec(await outputUntil(server.stderr!, (seen) => announced.test(seen)))![1]
     }, 30_000)
 
     afterAll(async () => {
@@ -282,13 +261,7 @@ describe("volley matches", () => {
     const interruptAfterMatches = async (args: ReadonlyArray<string>, matches: number, pattern: RegExp) => {
       const child = start(args, slow)
       const run = finished(child)
-      let seen = ""
-      await new Promise<void>((resolve) =>
-        child.stdout!.on("data", (chunk) => {
-          seen += chunk
-          if ((seen.match(pattern) ?? []).length >= matches) resolve()
-        })
-      )
+      await outputUntil(child.stdout!, (seen) => (seen.match(pattern) ?? []).length >= matches)
       const signalledAt = Date.now()
       child.kill("SIGINT")
       const result = await run
@@ -323,13 +296,7 @@ describe("volley matches", () => {
       const child = start(["matches", "200#16384", "--format", "table", "--concurrency", "2"], slow)
       const run = finished(child)
       // The table is written at the end, so wait for the progress on stderr instead.
-      await new Promise<void>((resolve) => {
-        let stderr = ""
-        child.stderr!.on("data", (chunk) => {
-          stderr += chunk
-          if (stderr.includes("volley: 5/20 matches")) resolve()
-        })
-      })
+      await outputUntil(child.stderr!, (seen) => seen.includes("volley: 5/20 matches"))
       child.kill("SIGINT")
       const result = await run
       assert.strictEqual(result.code, 130)
@@ -460,13 +427,7 @@ describe("volley matches", () => {
       )
       const run = finished(child)
       try {
-        await new Promise<void>((resolve) => {
-          let stderr = ""
-          child.stderr!.on("data", (chunk) => {
-            stderr += chunk
-            if (stderr.includes("volley: 5/20 matches")) resolve()
-          })
-        })
+        await outputUntil(child.stderr!, (seen) => seen.includes("volley: 5/20 matches"))
         redis.kill("SIGKILL")
         await new Promise((resolve) => setTimeout(resolve, 1500))
         redis = await startRedis(port)

@@ -8,6 +8,7 @@ import { execFile, execFileSync } from "node:child_process"
 import { createRequire } from "node:module"
 import * as path from "node:path"
 import { promisify } from "node:util"
+import { hasCommand } from "./support/processes.js"
 
 const packageDir = path.join(import.meta.dirname, "..")
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc")
@@ -15,14 +16,7 @@ const bin = path.join(packageDir, "dist", "bin.js")
 const execFileAsync = promisify(execFile)
 const escape = "\x1b["
 
-const hasScript = (() => {
-  try {
-    execFileSync("script", ["--version"], { stdio: "ignore" })
-    return true
-  } catch {
-    return false
-  }
-})()
+const hasScript = hasCommand("script")
 
 const environment = (extra: NodeJS.ProcessEnv) => {
   const { NO_COLOR: _, ...env } = process.env
