@@ -42,11 +42,18 @@ export class TaskGroupClosedError extends Data.TaggedError("TaskGroupClosedError
 
 const notASuccess: unique symbol = Symbol.for("@volley/taskgroup/notASuccess")
 
-/** A `createTask` call suspended until the group has room for its task. */
-interface Producer {
-  readonly effect: Effect.Effect<any, any, any>
-  readonly forker: runtime.Forker
-  readonly resume: (outcome: Effect.Effect<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError>) => void
+/**
+ * A `createTask` call suspended until the group has room for its task. It
+ * is in the group's line from when it starts to wait until its task is
+ * admitted, it is refused, or it is interrupted.
+ */
+class Producer {
+  resume: ((outcome: Effect.Effect<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError>) => void) | undefined =
+    undefined
+  constructor(
+    readonly effect: Effect.Effect<any, any, any>,
+    readonly forker: runtime.Forker
+  ) {}
 }
 
 /**
@@ -487,7 +494,7 @@ const admitProducers = (group: TaskGroupImpl<any, any>): void => {
     const producer = group.producers.shift()!
     const task = admit(group, producer.effect, producer.forker)
     group.queued.push(task)
-    producer.resume(Effect.succeed(task))
+    producer.resume!(Effect.succeed(task))
   }
 }
 
@@ -510,7 +517,7 @@ const nextToStart = (
     if (sameCallerAs !== undefined && producer.forker !== sameCallerAs) return undefined
     group.producers.shift()
     const task = admit(group, producer.effect, producer.forker)
-    producer.resume(Effect.succeed(task))
+    producer.resume!(Effect.succeed(task))
     return task
   }
   // a source whose items are used up leaves the line, and the next one is asked
@@ -618,7 +625,7 @@ const stopWaitingIfUnneeded = (group: TaskGroupImpl<any, any>): void => {
 const refuseProducers = (group: TaskGroupImpl<any, any>): void => {
   if (group.producers.length === 0 && group.sources.length === 0) return
   const refused = Effect.fail(closedError(group))
-  for (const producer of group.producers.splice(0)) producer.resume(refused)
+  for (const producer of group.producers.splice(0)) producer.resume!(refused)
   for (const source of group.sources.splice(0)) source.resume(refused)
   stopWaitingIfUnneeded(group)
 }
@@ -736,23 +743,35 @@ export const createTask = dual<
     const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
     const now = admitNow<XA, XE>(group, effect, forker)
     if (now !== undefined) return now
-    // The register function decides again: the group may have changed in the ops since.
-    return Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
-      const again = admitNow<XA, XE>(group, effect, forker)
-      if (again !== undefined) return resume(again)
-      const producer: Producer = { effect, forker, resume }
-      group.producers.push(producer)
-      if (group.semaphore !== undefined) servePermits(group)
-      notifyStats(group)
-      return Effect.sync(() => {
-        const at = group.producers.indexOf(producer)
-        if (at < 0) return
-        group.producers.splice(at, 1)
-        stopWaitingIfUnneeded(group)
+    const producer = new Producer(effect, forker)
+    // An interrupted wait leaves the line in `onExit`, not in a canceler returned
+    // by the register function. Effect wraps such a canceler in `onInterrupt`,
+    // whose options object V8 soon allocates straight in the old generation,
+    // and from there it keeps every finished wait, with the task it carried,
+    // alive until the next full collection: in a million-task loop without
+    // results that took peak RSS from about 97 MiB to 106–117 MiB.
+    return Effect.onExit(
+      // The register function decides again: the group may have changed in the ops since.
+      Effect.async<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
+        const again = admitNow<XA, XE>(group, effect, forker)
+        if (again !== undefined) return resume(again)
+        producer.resume = resume
+        group.producers.push(producer)
+        if (group.semaphore !== undefined) servePermits(group)
         notifyStats(group)
-      })
-    })
+      }),
+      () => Effect.sync(() => leaveLine(group, producer))
+    )
   }))
+
+/** A waiting `createTask` call that was interrupted gives up its place. */
+const leaveLine = (group: TaskGroupImpl<any, any>, producer: Producer): void => {
+  const at = group.producers.indexOf(producer)
+  if (at < 0) return
+  group.producers.splice(at, 1)
+  stopWaitingIfUnneeded(group)
+  notifyStats(group)
+}
 
 /**
  * What `createTask` can do without waiting, decided and done in one step:
