@@ -214,34 +214,19 @@ class RunningTasks {
 
 const variance = { _A: (_: any) => _, _E: (_: any) => _ }
 
-const Proto = {
-  [TypeId]: variance,
-  toString(this: TaskGroupImpl<unknown, unknown>) {
-    return Inspectable.format(this.toJSON())
-  },
-  toJSON(this: TaskGroupImpl<unknown, unknown>) {
-    return {
-      _id: "TaskGroup",
-      state: stateOf(this),
-      strategy: this.strategy,
-      backlog: this.backlog,
-      stats: snapshot(this)
-    }
-  },
-  [Inspectable.NodeInspectSymbol](this: TaskGroupImpl<unknown, unknown>) {
-    return this.toJSON()
-  },
-  pipe() {
-    return pipeArguments(this, arguments)
-  }
-}
-
-/** @internal */
-export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
+/**
+ * The group's state. A class, not `Object.create(Proto)` with the fields
+ * assigned after: with this many fields V8 would keep such an object as a
+ * dictionary, and every access on the hot path would be a hash lookup.
+ *
+ * @internal
+ */
+export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
+  readonly [TypeId] = variance
   /** `open` takes tasks; `closing` runs what it has until idle; `closed` is the end. */
-  phase: "open" | "closing" | "closed"
+  phase: "open" | "closing" | "closed" = "open"
   /** Set once, when the group interrupts everything it holds: a failure under `interrupt`, or an aborted scope. */
-  interrupting: boolean
+  interrupting = false
   readonly strategy: TaskGroup.FailureStrategy
   /** The group's own permits, when it made them itself; `undefined` with a shared semaphore or no bound. */
   readonly capacity: number | undefined
@@ -251,17 +236,17 @@ export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   readonly backlog: number
   readonly lowWater: number
   /** Admitted tasks waiting for a permit, in creation order. */
-  queued: Array<TaskRecord<any, any>>
+  queued: Array<TaskRecord<any, any>> = []
   /** `createTask` calls waiting for room, first come first served. */
-  readonly producers: Array<Producer>
+  readonly producers: Array<Producer> = []
   /** `forEach` calls whose items are taken as permits free up. */
-  readonly sources: Array<Source>
+  readonly sources: Array<Source> = []
   /** Started tasks, in start order, which is creation order. */
-  readonly running: RunningTasks
+  readonly running = new RunningTasks()
   /** With a shared semaphore: how to stop waiting for a permit, while the group waits for one. */
-  stopWaitingForPermit: (() => void) | undefined
+  stopWaitingForPermit: (() => void) | undefined = undefined
   readonly forker: runtime.Forker
-  lastForker: runtime.Forker | undefined
+  lastForker: runtime.Forker | undefined = undefined
   readonly interruptAs: FiberId.FiberId
   /**
    * When results are collected: each task's value at its index, or
@@ -272,17 +257,52 @@ export interface TaskGroupImpl<A, E> extends TaskGroup.TaskGroup<A, E> {
   /** When results are collected: the exits of tasks that ended other than in success. */
   readonly otherExits: Map<number, Exit.Exit<A, E>> | undefined
   /** Failures in completion order; kept even without result collection. */
-  readonly failureLog: Array<TaskGroup.TaskFailure<E>>
+  readonly failureLog: Array<TaskGroup.TaskFailure<E>> = []
   /** Under the `interrupt` strategy, the causes that failed the group. */
-  readonly groupFailures: Array<Cause.Cause<E>>
-  readonly joiners: Array<{ readonly upTo: number; readonly resume: () => void }>
-  closeWaiter: (() => void) | undefined
-  readonly statsFeeds: Set<Feed<TaskGroup.Stats>>
-  readonly completionFeeds: Set<Feed<TaskGroup.TaskExit<A, E>>>
-  created: number
-  succeeded: number
-  failed: number
-  interrupted: number
+  readonly groupFailures: Array<Cause.Cause<E>> = []
+  readonly joiners: Array<{ readonly upTo: number; readonly resume: () => void }> = []
+  closeWaiter: (() => void) | undefined = undefined
+  readonly statsFeeds = new Set<Feed<TaskGroup.Stats>>()
+  readonly completionFeeds = new Set<Feed<TaskGroup.TaskExit<A, E>>>()
+  created = 0
+  succeeded = 0
+  failed = 0
+  interrupted = 0
+
+  constructor(options: TaskGroup.TaskGroupOptions, owner: Fiber.RuntimeFiber<unknown, unknown>) {
+    this.capacity = options.semaphore !== undefined || options.concurrency === undefined ||
+        options.concurrency === "unbounded"
+      ? undefined
+      : Math.max(1, Math.floor(options.concurrency))
+    this.free = this.capacity ?? 0
+    this.semaphore = options.semaphore
+    this.strategy = options.strategy ?? "collect"
+    this.backlog = Math.max(0, Math.floor(options.backlog ?? this.capacity ?? 0))
+    this.lowWater = Math.floor(this.backlog / 2)
+    this.forker = runtime.forkerOf(owner, undefined)
+    this.interruptAs = owner.id()
+    this.values = options.collectResults === false ? undefined : []
+    this.otherExits = options.collectResults === false ? undefined : new Map()
+  }
+
+  toString(): string {
+    return Inspectable.format(this.toJSON())
+  }
+  toJSON(): unknown {
+    return {
+      _id: "TaskGroup",
+      state: stateOf(this),
+      strategy: this.strategy,
+      backlog: this.backlog,
+      stats: snapshot(this)
+    }
+  }
+  [Inspectable.NodeInspectSymbol](): unknown {
+    return this.toJSON()
+  }
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
 }
 
 const stateOf = (group: TaskGroupImpl<any, any>): "open" | "failed" | "closing" | "closed" =>
@@ -683,43 +703,8 @@ export const make = <A = unknown, E = never>(
 ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.withFiberRuntime<TaskGroupImpl<A, E>>((fiber) => {
-      const capacity = options.semaphore !== undefined || options.concurrency === undefined ||
-          options.concurrency === "unbounded"
-        ? undefined
-        : Math.max(1, Math.floor(options.concurrency))
       if (options.semaphore !== undefined) runtime.checkSemaphore(options.semaphore)
-      const backlog = Math.max(0, Math.floor(options.backlog ?? capacity ?? 0))
-      const group: TaskGroupImpl<A, E> = Object.create(Proto)
-      Object.assign(group, {
-        phase: "open",
-        interrupting: false,
-        strategy: options.strategy ?? "collect",
-        capacity,
-        free: capacity ?? 0,
-        semaphore: options.semaphore,
-        backlog,
-        lowWater: Math.floor(backlog / 2),
-        queued: [],
-        producers: [],
-        sources: [],
-        running: new RunningTasks(),
-        stopWaitingForPermit: undefined,
-        forker: runtime.forkerOf(fiber, undefined),
-        lastForker: undefined,
-        interruptAs: fiber.id(),
-        values: options.collectResults === false ? undefined : [],
-        otherExits: options.collectResults === false ? undefined : new Map(),
-        failureLog: [],
-        groupFailures: [],
-        joiners: [],
-        closeWaiter: undefined,
-        statsFeeds: new Set(),
-        completionFeeds: new Set(),
-        created: 0,
-        succeeded: 0,
-        failed: 0,
-        interrupted: 0
-      })
+      const group = new TaskGroupImpl<A, E>(options, fiber)
       return Effect.succeed(group)
     }),
     close
