@@ -415,19 +415,26 @@ const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
 const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<any, any> }) =>
   Effect.withFiberRuntime<Exit.Exit<unknown, unknown>, never, never>((self) => {
     const pristine = runtime.snapshotOf(self)
-    const loop: Effect.Effect<Exit.Exit<unknown, unknown>> = Effect.suspend(() => {
+    const runCurrent = (): Effect.Effect<Exit.Exit<unknown, unknown>> => {
       const task = worker.current
       const effect = task.effect as Effect.Effect<unknown, unknown>
       task.effect = undefined
-      return Effect.flatMap(Effect.exit(effect), (exit) => {
-        if (task.interruptRequested || !runtime.isAsForked(self, pristine)) return Effect.succeed(exit)
-        const next = takeOver(group, task, exit)
-        if (next === undefined) return Effect.succeed(exit)
-        worker.current = next
-        return loop
-      })
-    })
-    return loop
+      return Effect.matchCauseEffect(effect, whenEnded)
+    }
+    const ended = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<Exit.Exit<unknown, unknown>> => {
+      const task = worker.current
+      if (task.interruptRequested || !runtime.isAsForked(self, pristine)) return Effect.succeed(exit)
+      const next = takeOver(group, task, exit)
+      if (next === undefined) return Effect.succeed(exit)
+      worker.current = next
+      return runCurrent()
+    }
+    // made once per fiber, so that a task costs the fiber a single step
+    const whenEnded = {
+      onFailure: (cause: Cause.Cause<unknown>) => ended(Exit.failCause(cause)),
+      onSuccess: (value: unknown) => ended(Exit.succeed(value))
+    }
+    return runCurrent()
   })
 
 /**
