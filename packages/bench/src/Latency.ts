@@ -10,7 +10,8 @@
  * approaches with `setTimeout(resolve, taskMs)`. Node fires a timer no sooner
  * than its delay, and usually a little later, so no approach reaches the
  * ideal: the hand-written pool around bare `setTimeout` calls is the
- * practical floor.
+ * practical floor, and the same pool of fibers around `Effect.sleep` is the
+ * floor of any approach built on Effect.
  *
  * @since 0.1.0
  */
@@ -27,7 +28,13 @@ import * as Stats from "./Stats.js"
  * @since 0.1.0
  * @category models
  */
-export type LatencyApproachName = "taskgroup" | "taskgroup-foreach" | "effect-foreach" | "p-limit" | "timer-pool"
+export type LatencyApproachName =
+  | "taskgroup"
+  | "taskgroup-foreach"
+  | "effect-foreach"
+  | "effect-pool"
+  | "p-limit"
+  | "timer-pool"
 
 /**
  * What one run of a latency-bound approach did: how many tasks ran to
@@ -195,6 +202,27 @@ export const all: ReadonlyArray<LatencyApproach> = [
       runEffect((counter) => {
         const delay = Duration.millis(taskMs)
         return Effect.forEach(range(n), (i) => effectTask(counter, i, delay), { concurrency })
+      })
+  },
+  {
+    name: "effect-pool",
+    description:
+      "Hand-written Effect pool: `concurrency` fibers looping over one iterator, running the same `Effect.sleep` tasks (the floor of any Effect approach)",
+    run: (n, concurrency, taskMs) =>
+      runEffect((counter) => {
+        const delay = Duration.millis(taskMs)
+        const results = new Array<number>(n)
+        const items = range(n)
+        const worker: Effect.Effect<void> = Effect.suspend(() => {
+          const next = items.next()
+          if (next.done === true) return Effect.void
+          return Effect.flatMap(effectTask(counter, next.value, delay), (value) => {
+            results[next.value] = value
+            return worker
+          })
+        })
+        const workers = Array.from({ length: Math.min(concurrency, n) }, () => worker)
+        return Effect.as(Effect.all(workers, { concurrency: "unbounded", discard: true }), results)
       })
   },
   {

@@ -97,6 +97,7 @@ const latencyApproachNames: Record<Latency.LatencyApproachName, string> = {
   taskgroup: "TaskGroup (createTask loop)",
   "taskgroup-foreach": "TaskGroup.forEach",
   "effect-foreach": "Effect.forEach",
+  "effect-pool": "bare Effect.sleep pool (Effect's floor)",
   "p-limit": "p-limit",
   "timer-pool": "bare setTimeout pool (floor)"
 }
@@ -131,7 +132,8 @@ export const latencyTable = (latency: Latency.LatencyResults): string =>
     ])
   ) +
   `\n\nIdeal: ${fixed(latency.idealMs, 1)} ms (ceil(${count(latency.n)} / ${latency.concurrency}) × ` +
-  `${latency.taskMs} ms). Practical floor (bare setTimeout pool): ${floorLine(latency)}.`
+  `${latency.taskMs} ms). Practical floor (bare setTimeout pool): ${floorLine(latency, "timer-pool")}. ` +
+  `Effect's floor (bare Effect.sleep pool): ${floorLine(latency, "effect-pool")}.`
 
 /**
  * The latency-bound section of `docs/benchmarks.md`: what the case does,
@@ -156,7 +158,13 @@ ceil(${count(n)} / ${concurrency}) × ${taskMs} ms = ${
   } ms here (N × ${taskMs} ms / concurrency when the
 concurrency divides N). No approach reaches it, because Node fires a \`setTimeout(${taskMs})\` no sooner than ${taskMs} ms
 after it was set and, its timer clock counting whole milliseconds, often later. The last row measures that practical
-floor, a hand-written pool of ${concurrency} async loops each awaiting bare \`setTimeout\`s: ${floorLine(latency)}.
+floor, a hand-written pool of ${concurrency} async loops each awaiting bare \`setTimeout\`s: ${
+    floorLine(latency, "timer-pool")
+  }.
+Every Effect approach pays more: each \`Effect.sleep\` is an interruptible fiber suspension, a timer and a
+resumption through Effect's scheduler, and the rounds of waits lengthen by the CPU they take. The row "bare
+Effect.sleep pool" measures that: ${concurrency} fibers looping over the same tasks with nothing else around them, the
+floor of any Effect-based approach.
 Every approach runs in a child process of its own (\`node dist/latency-case.js <approach> <N> <concurrency> <ms>\`)
 after a short warm-up, and checks that all ${count(n)} tasks completed and every result sits at its index;
 approaches alternate in each of ${rounds} rounds and the table shows medians.
@@ -164,8 +172,8 @@ approaches alternate in each of ${rounds} rounds and the table shows medians.
 ${latencyTable(latency)}`
 }
 
-const floorLine = (latency: Latency.LatencyResults): string => {
-  const floor = latency.approaches.find((summary) => summary.approach === "timer-pool")
+const floorLine = (latency: Latency.LatencyResults, approach: Latency.LatencyApproachName): string => {
+  const floor = latency.approaches.find((summary) => summary.approach === approach)
   return floor === undefined || !Number.isFinite(floor.wallMs)
     ? "not measured"
     : `${fixed(floor.wallMs, 1)} ms, ${times(floor.vsIdeal)} the ideal`

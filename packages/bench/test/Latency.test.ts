@@ -20,6 +20,7 @@ const measured = (taskGroupMs: ReadonlyArray<number>): Latency.LatencyResults =>
   Latency.summarize(config, [
     { approach: "taskgroup", rounds: taskGroupMs.map((ms) => round("taskgroup", ms)), failed: [] },
     { approach: "effect-foreach", rounds: [240, 250, 260].map((ms) => round("effect-foreach", ms)), failed: [] },
+    { approach: "effect-pool", rounds: [238, 232, 236].map((ms) => round("effect-pool", ms)), failed: [] },
     { approach: "timer-pool", rounds: [220, 230, 210].map((ms) => round("timer-pool", ms)), failed: [] }
   ])
 
@@ -90,7 +91,7 @@ describe("Latency", () => {
     Effect.sync(() => {
       const latency = measured([262, 252, 256])
       expect(latency.idealMs).toBe(200)
-      const [taskGroup, forEach, floor] = latency.approaches
+      const [taskGroup, forEach, , floor] = latency.approaches
       expect(taskGroup.wallMs).toBe(256)
       expect(taskGroup.vsIdeal).toBeCloseTo(1.28)
       expect(taskGroup.vsForEach).toBeCloseTo(1.024)
@@ -123,6 +124,8 @@ describe("Report of the latency-bound case", () => {
       expect(table).toContain("| bare setTimeout pool (floor) | 220.0 | 1.10x | 0.88x | 1.00x | 3 |")
       expect(table).toContain("Ideal: 200.0 ms")
       expect(table).toContain("Practical floor (bare setTimeout pool): 220.0 ms, 1.10x the ideal")
+      expect(table).toContain("| bare Effect.sleep pool (Effect's floor) | 236.0 | 1.18x | 0.94x | 1.07x | 3 |")
+      expect(table).toContain("Effect's floor (bare Effect.sleep pool): 236.0 ms, 1.18x the ideal")
     }))
 
   it.effect("a failed approach reads as failed", () =>
@@ -132,6 +135,7 @@ describe("Report of the latency-bound case", () => {
       ]))
       expect(table).toContain("| TaskGroup (createTask loop) | failed | — | — | — | 0 (+1 failed) |")
       expect(table).toContain("Practical floor (bare setTimeout pool): not measured")
+      expect(table).toContain("Effect's floor (bare Effect.sleep pool): not measured")
     }))
 
   it.effect("the target is met at or under 1.05x the ideal, missed above it, and not measured when skipped", () =>
