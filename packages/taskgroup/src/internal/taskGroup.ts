@@ -851,8 +851,8 @@ export const failures = <A, E>(
 /**
  * A stream of what the group pushes into `feeds` from the moment the stream
  * runs: the feed is subscribed when the stream starts, seeded with `first()`
- * in that same step,
- * and ended at once on a closed group, so that its reader drains and stops.
+ * in that same step, and ended at once on a closed group, so that its
+ * reader drains and stops.
  */
 const subscribe = <A>(
   group: TaskGroupImpl<any, any>,
