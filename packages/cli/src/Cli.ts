@@ -36,13 +36,14 @@ import {
   riotClientLayer
 } from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
+import { helpDocText } from "./internal/helpDocText.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { processOutput } from "./internal/output.js"
 import { withPlainTextUnlessTerminal } from "./internal/plainText.js"
 import { type Format, renderReport } from "./internal/render.js"
 import { emptyReport } from "./internal/report.js"
 import { parseRiotId } from "./internal/riotId.js"
-import { untrustedLines } from "./internal/safeText.js"
+import { maxUntrustedLength, untrusted, untrustedLines } from "./internal/safeText.js"
 
 /**
  * The process exit codes of `volley`.
@@ -263,22 +264,30 @@ const onUnhandledInterrupt = (argv: ReadonlyArray<string>, reportWritten: Ref.Re
     }
   })
 
-// Error messages carry text from the user (a Riot ID) and from Riot (its
-// status message): made safe before they reach a terminal or a log.
+// Error messages carry text from the user (a Riot ID, a rejected flag) and
+// from Riot (its status message): made safe before they reach a terminal or
+// a log, and kept to one line whatever they hold (a newline, CR or U+2028 in
+// the input is shown as its escape).
 const printError = (message: string) =>
-  Effect.sync(() => void process.stderr.write(`volley: ${untrustedLines(message)}\n`))
+  Effect.sync(() => void process.stderr.write(`volley: ${untrusted(message, maxErrorLength)}\n`))
+
+/** Long enough for any message of ours with a quoted piece of input cut to `maxUntrustedLength`. */
+const maxErrorLength = 2 * maxUntrustedLength
 
 const safeArgs = (args: ReadonlyArray<unknown>) =>
   args.map((arg) => typeof arg === "string" ? untrustedLines(arg) : arg)
 
 /**
- * Everything written to stderr through the console, made safe: @effect/cli
- * prints a usage error with the rejected argument as it is, and the logger
- * prints messages and causes that may quote Riot or the user.
+ * The console of a run. `Console.error` is how @effect/cli prints a usage
+ * error before failing with it, and nothing else writes through it: rendered
+ * over several lines, with the rejected argument raw. It writes nothing here,
+ * and {@link exitCodeOf} prints the error it fails with as one safe line.
+ * The logger writes through `unsafe.error`: messages and causes that may
+ * quote Riot or the user, made safe line by line.
  */
 const safeErrorConsole = Effect.map(Effect.console, (console): Console.Console => ({
   ...console,
-  error: (...args) => console.error(...safeArgs(args)),
+  error: () => Effect.void,
   unsafe: { ...console.unsafe, error: (...args) => console.unsafe.error(...safeArgs(args)) }
 }))
 
@@ -309,11 +318,21 @@ const describeConfigError = (error: ConfigError.ConfigError): string => {
 const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
   const failure = Cause.failureOption(cause)
   if (Option.isNone(failure)) {
-    return Effect.as(printError(`unexpected error\n${Cause.pretty(cause)}`), ExitCode.failure)
+    // A defect is a bug, not a mistake of the user's: its cause follows in full, line by line, to be reported.
+    return Effect.as(
+      Effect.sync(() =>
+        void process.stderr.write(`volley: unexpected error\n${untrustedLines(Cause.pretty(cause))}\n`)
+      ),
+      ExitCode.failure
+    )
   }
   const error = failure.value
-  // @effect/cli has already printed the reason for these.
-  if (ValidationError.isValidationError(error)) return Effect.as(printError(usageHint(argv)), ExitCode.usage)
+  if (ValidationError.isValidationError(error)) {
+    return Effect.as(
+      Effect.zipRight(printError(helpDocText(error.error)), printError(usageHint(argv))),
+      ExitCode.usage
+    )
+  }
   if (ConfigError.isConfigError(error)) {
     return Effect.as(
       Effect.zipRight(printError(`invalid environment: ${describeConfigError(error)}`), printError(usageHint(argv))),

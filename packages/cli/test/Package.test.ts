@@ -1,8 +1,9 @@
 /**
  * The packages as a library user gets them: packed by pnpm from a clean copy
- * of the repository (no dist/, so packing must build), then installed with
- * plain npm from the tarballs into an empty project, the third-party
- * dependencies coming from the npm registry.
+ * of the repository (no dist/, so packing must build), packed again after
+ * dist/ was replaced by a stale one (so packing must build afresh, whatever
+ * the build info says), then installed with plain npm from the tarballs into
+ * an empty project, the third-party dependencies coming from the npm registry.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
@@ -133,7 +134,8 @@ const legacyNode10 = (files: ReadonlyArray<string>) => ({
 })
 
 describe("the published packages", () => {
-  it("pack from a clean tree and install with npm into an empty project", { timeout: 600_000 }, async () => {
+  // Each pack builds its package and what it references afresh: minutes on a busy machine.
+  it("pack from a clean tree and install with npm into an empty project", { timeout: 900_000 }, async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "volley-pack-"))
     try {
       const tree = path.join(work, "tree")
@@ -144,17 +146,29 @@ describe("the published packages", () => {
       cleanCopy(tree)
       await run("npx", ["-y", "pnpm@10.34.8", "install", "--frozen-lockfile", "--prefer-offline"], tree)
 
-      const tarballOf: Record<string, string> = {}
-      for (const name of published) {
+      const pack = async (name: string) => {
         const packed = await run(
           "npx",
           ["-y", "pnpm@10.34.8", "pack", "--pack-destination", tarballs],
           path.join(tree, "packages", name)
         )
-        tarballOf[name] = packed.stdout.trim().split("\n").at(-1)!
-        const listing = (await run("tar", ["-tzf", tarballOf[name]], work)).stdout.split("\n")
-        assert.include(listing, "package/dist/index.js", `${name} is packed with its build`)
-        assert.include(listing, "package/dist/index.d.ts", `${name} is packed with its types`)
+        const tarball = packed.stdout.trim().split("\n").at(-1)!
+        return { tarball, listing: (await run("tar", ["-tzf", tarball], work)).stdout.split("\n") }
+      }
+      const tarballOf: Record<string, string> = {}
+      for (const name of published) {
+        const first = await pack(name)
+        assert.include(first.listing, "package/dist/index.js", `${name} is packed with its build`)
+        assert.include(first.listing, "package/dist/index.d.ts", `${name} is packed with its types`)
+        // Packed again from the tree the first pack left, its dist/ replaced by what a deleted source
+        // leaves: the build info says everything is up to date, and the pack must build afresh anyway.
+        const dist = path.join(tree, "packages", name, "dist")
+        fs.rmSync(dist, { recursive: true })
+        fs.mkdirSync(dist)
+        fs.writeFileSync(path.join(dist, "Removed.js"), "export const removed = true\n")
+        const again = await pack(name)
+        assert.sameMembers(again.listing, first.listing, `${name} packed twice ships the same files`)
+        tarballOf[name] = again.tarball
         const manifest = JSON.parse((await run("tar", ["-xzOf", tarballOf[name], "package/package.json"], work)).stdout)
         assert.notInclude(JSON.stringify(manifest), "workspace:", `${name} must not publish workspace ranges`)
         assert.deepStrictEqual(manifest.engines, { node: ">=20.19" })

@@ -175,6 +175,106 @@ describe("volley matches", () => {
     }
   })
 
+  describe("with a line break or control character in what it echoes", () => {
+    /** What starts a new line on a terminal or in a log, besides the LF that ends each line. */
+    // eslint-disable-next-line no-control-regex -- matching line breaks is the point
+    const breaksALine = /[\r\u000b\u000c\u0085\u2028\u2029]/
+    const notFound = "volley: account "
+    const cases: ReadonlyArray<{
+      readonly args: ReadonlyArray<string>
+      readonly env?: Record<string, string>
+      readonly code: 1 | 2
+      readonly error: string
+      readonly hint?: string
+    }> = [
+      { args: ["matches", "a\nb#c"], code: 1, error: `${notFound}a\\x0ab#c not found on americas` },
+      { args: ["matches", "a#b\nc"], code: 1, error: `${notFound}a#b\\x0ac not found on americas` },
+      // Spaces and line breaks around a part are dropped, as for a shell-quoted "Faker Fan # KR1".
+      { args: ["matches", "ab\n#c"], code: 1, error: `${notFound}ab#c not found on americas` },
+      { args: ["matches", "a\nb"], code: 2, error: `volley: Invalid Riot ID "a\\x0ab": expected gameName#tagLine` },
+      { args: ["matches", "\r"], code: 2, error: `volley: Invalid Riot ID "\\x0d": expected gameName#tagLine` },
+      { args: ["matches", "\u2028"], code: 2, error: `volley: Invalid Riot ID "\\u2028": expected gameName#tagLine` },
+      { args: ["matches", "a\r\n#"], code: 2, error: `volley: Invalid Riot ID "a\\x0d\\x0a#": the tag line` },
+      // U+0085 (NEL) is no space to String#trim: a game name, one that no account has.
+      { args: ["matches", "\u0085#x"], code: 1, error: `${notFound}\\x85#x not found on americas` },
+      { args: ["matches", "200#16384", "--platform", "x\ny"], code: 2, error: "volley: Expected one of the" },
+      { args: ["matches", "200#16384", "--region", "x\ny"], code: 2, error: "volley: Expected one of the" },
+      { args: ["matches", "200#16384", "--format", "x\r\ny"], code: 2, error: "volley: Expected one of the" },
+      { args: ["matches", "200#16384", "--strategy", "\u2029"], code: 2, error: "volley: Expected one of the" },
+      { args: ["matches", "200#16384", "--count", "1\n2"], code: 2, error: `volley: '1\\x0a2' is not a integer` },
+      { args: ["matches", "200#16384", "--concurrency", "\u2028"], code: 2, error: `volley: '\\u2028' is not a` },
+      { args: ["matches", "200#16384", "--max-connections", "x\ry"], code: 2, error: `volley: 'x\\x0dy' is not a` },
+      { args: ["matches", "200#16384", "--redis", "a\u2028b"], code: 2, error: `got "a\\u2028b"` },
+      { args: ["matches", "200#16384", "--on-redis-lost", "a\nb"], code: 2, error: `got "a\\nb"` },
+      {
+        args: ["matches", "200#16384", "--a\nb"],
+        code: 2,
+        error: `volley: Received unknown argument: '--a\\x0ab'`
+      },
+      {
+        args: ["matches", "200#16384", "extra\narg"],
+        code: 2,
+        error: `volley: Received unknown argument: 'extra\\x0aarg'`
+      },
+      {
+        args: ["mat\nches", "200#16384"],
+        code: 2,
+        error: "volley: Invalid subcommand for volley",
+        hint: "volley: see 'volley --help' for usage"
+      },
+      {
+        args: ["mock-server", "--port", "x\ny"],
+        code: 2,
+        error: `volley: 'x\\x0ay' is not a integer`,
+        hint: "volley: see 'volley mock-server --help' for usage"
+      },
+      {
+        args: ["mock-server", "--app-limit", "1:1\nx"],
+        code: 2,
+        error: `volley: --app-limit: Invalid rate limit windows "1:1\\x0ax"`,
+        hint: "volley: see 'volley mock-server --help' for usage"
+      },
+      {
+        args: ["matches", "200#16384"],
+        env: { VOLLEY_ON_REDIS_LOST: "a\nb" },
+        code: 2,
+        error: `got "a\\nb"`
+      },
+      {
+        args: ["matches", "200#16384"],
+        env: { RIOT_BASE_URL: "x\u2028y" },
+        code: 2,
+        error: "volley: invalid environment: RIOT_BASE_URL: expected an http(s) URL"
+      }
+    ]
+
+    for (const { args, env, code, error, hint } of cases) {
+      it.concurrent(`writes one error line for ${JSON.stringify({ args, env })}, exit code ${code}`, {
+        timeout: 30_000
+      }, async () => {
+        const run = await volley(args, env)
+        const context = JSON.stringify(run)
+        assert.strictEqual(run.code, code, context)
+        assert.isTrue(run.stderr.endsWith("\n"), context)
+        const lines = run.stderr.slice(0, -1).split("\n")
+        for (const line of lines) {
+          assert.match(line, /^volley: /, context)
+          assert.notMatch(line, breaksALine, context)
+        }
+        // A usage error is its line and the hint; a runtime one follows the embedded-mode notice.
+        assert.lengthOf(lines, 2, context)
+        if (code === 2) {
+          assert.include(lines[0], error, context)
+          assert.strictEqual(lines[1], hint ?? "volley: see 'volley matches --help' for usage", context)
+        } else {
+          assert.match(lines[0], /^volley: no RIOT_API_KEY; using the embedded Riot API mock/, context)
+          assert.include(lines[1], error, context)
+        }
+        assert.strictEqual(run.stdout, "", context)
+      })
+    }
+  })
+
   it("ends quietly when the reader of stdout goes away (| head -1)", { timeout: 30_000 }, async () => {
     const child = start(["matches", "200#16384", "--format", "jsonl", "--concurrency", "1"], {
       VOLLEY_MOCK_LATENCY_MS: "20"
@@ -357,7 +457,13 @@ describe("volley matches", () => {
             assert.include([0, 1, 2], run.code, context)
             // Logs asked for below the default level print failures with their causes' traces, on purpose.
             const logLevel = args.includes("--log-level") ? args[args.indexOf("--log-level") + 1] : "error"
-            if (logLevel === "error") assertNoStackTrace(run.stderr)
+            if (logLevel === "error") {
+              assertNoStackTrace(run.stderr)
+              // One line per message, whatever line breaks the input held.
+              for (const line of run.stderr.trimEnd().split("\n")) {
+                if (line !== "") assert.match(line, /^volley: /, context)
+              }
+            }
             assert.notMatch(run.stderr, actsOnATerminal, context)
             if (run.code === 2) {
               assert.strictEqual(run.stdout, "", context)

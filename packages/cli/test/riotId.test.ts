@@ -30,6 +30,34 @@ describe("parseRiotId", () => {
     )
   })
 
+  it("quotes the input in its reason as one line, whatever line breaks or controls it holds", () => {
+    assert.deepStrictEqual(
+      parseRiotId("a\nb"),
+      Either.left(`Invalid Riot ID "a\\x0ab": expected gameName#tagLine with exactly one "#", e.g. 200#16384`)
+    )
+    assert.deepStrictEqual(
+      parseRiotId("\r#x"),
+      Either.left(`Invalid Riot ID "\\x0d#x": the game name before "#" is empty`)
+    )
+    assert.deepStrictEqual(
+      parseRiotId("a#\u2028"),
+      Either.left(`Invalid Riot ID "a#\\u2028": the tag line after "#" is empty`)
+    )
+  })
+
+  it.prop("gives a one-line reason for every input it rejects", [
+    FastCheck.string({ unit: "binary", maxLength: 300 })
+  ], ([input]) => {
+    Either.match(parseRiotId(input), {
+      onLeft: (reason) => {
+        // eslint-disable-next-line no-control-regex -- matching line breaks and controls is the point
+        assert.notMatch(reason, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/)
+        assert.isAtMost(Array.from(reason).length, 300)
+      },
+      onRight: () => {}
+    })
+  })
+
   const part = FastCheck.string({ minLength: 1 }).filter((s) => !s.includes("#") && s.trim() === s && s !== "")
 
   it.prop("reads back what formatRiotId wrote", [part, part], ([gameName, tagLine]) => {

@@ -10,6 +10,14 @@
  * {@link MockServer.baseUrl} (`http://127.0.0.1:PORT/{route}`) talks to it
  * unchanged.
  *
+ * Every request is logged ({@link MockServer.requestLog}) in bounded memory:
+ * the log is a ring of the latest `requestLogLimit` requests, and an entry
+ * keeps a few numbers and names, the path without its query string cut to
+ * {@link maxLoggedPathLength} characters (the last one `…` when it was cut)
+ * and the route, its first segment. It keeps no query, header or body, and
+ * no reference to the request: a flood of 8 kB URLs costs each entry no more
+ * than a short one.
+ *
  * @since 0.1.0
  */
 import type { ServeError } from "@effect/platform/HttpServerError"
@@ -201,8 +209,9 @@ export interface MockServerOptions {
 export const defaultRequestLogLimit = 10_000
 
 /**
- * How much of a request's path the request log keeps: every real Riot path
- * fits, a hostile one cannot fill the memory.
+ * How much of a request's path the request log keeps, in characters: every
+ * real Riot path fits, a hostile one cannot fill the memory. A longer path is
+ * kept as its first 255 characters and `…`.
  *
  * @since 0.1.0
  * @category constants
@@ -237,10 +246,11 @@ export type RateLimitType = "application" | "method" | "service"
  * One request the mock received.
  *
  * - `time`: arrival, in milliseconds from the server's `Clock`.
- * - `route`: the first path segment, as sent (it may not be a valid route).
+ * - `route`: the first segment of `path`, as sent (it may not be a valid
+ *   route, and ends with `…` if the path was cut within it).
  * - `method`: absent when the path matched no endpoint.
  * - `path`: the request path without the query string, as sent, cut to
- *   {@link maxLoggedPathLength} characters.
+ *   {@link maxLoggedPathLength} characters: a longer one ends with `…`.
  * - `status`: the status sent, or 0 when the connection was reset instead.
  * - `rateLimitType`: set on every 429.
  * - `fault`: set when a fault was injected.

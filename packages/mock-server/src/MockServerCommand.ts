@@ -22,6 +22,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { serveMock } from "./internal/command.js"
+import { helpDocText, oneLine } from "./internal/errorLine.js"
 import { withPlainTextUnlessTerminal } from "./internal/plainText.js"
 import * as MockServer from "./MockServer.js"
 
@@ -107,7 +108,18 @@ export const ExitCode = {
 
 const cli = Command.run(command, { name: "mock-server", version: "0.1.0" })
 
-const printError = (message: string) => Effect.sync(() => void process.stderr.write(`mock-server: ${message}\n`))
+// A message may quote the user's input (a rejected flag): one line whatever it holds.
+const printError = (message: string) =>
+  Effect.sync(() => void process.stderr.write(`mock-server: ${oneLine(message)}\n`))
+
+/**
+ * @effect/cli prints a usage error through `Console.error` before failing
+ * with it, over several lines and with the rejected argument raw; nothing
+ * else writes through it. It writes nothing here: `run` prints the error it
+ * fails with, as one line.
+ */
+const withoutUsagePrinting = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.console, (console) => Effect.withConsole(self, { ...console, error: () => Effect.void }))
 
 /**
  * Runs `mock-server` on `process.argv` and succeeds with the exit code. A
@@ -133,14 +145,26 @@ const printError = (message: string) => Effect.sync(() => void process.stderr.wr
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
   cli(argv).pipe(
     withPlainTextUnlessTerminal,
+    withoutUsagePrinting,
     Effect.as(ExitCode.success),
     Effect.catchAllCause((cause): Effect.Effect<number> => {
       if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
       const failure = Cause.failureOption(cause)
-      if (Option.isNone(failure)) return Effect.as(printError(Cause.pretty(cause)), ExitCode.failure)
-      // @effect/cli has already printed the reason for a validation error.
+      if (Option.isNone(failure)) {
+        // A defect is a bug, not a mistake of the user's: its cause follows in full, to be reported.
+        return Effect.as(
+          Effect.sync(() => void process.stderr.write(`mock-server: unexpected error\n${Cause.pretty(cause)}\n`)),
+          ExitCode.failure
+        )
+      }
       if (ValidationError.isValidationError(failure.value)) {
-        return Effect.as(printError("see 'mock-server --help' for usage"), ExitCode.usage)
+        return Effect.as(
+          Effect.zipRight(
+            printError(helpDocText(failure.value.error)),
+            printError("see 'mock-server --help' for usage")
+          ),
+          ExitCode.usage
+        )
       }
       return Effect.as(printError(failure.value.message), ExitCode.failure)
     })

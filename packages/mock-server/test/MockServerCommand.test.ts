@@ -51,6 +51,29 @@ describe("mock-server", () => {
     assert.notInclude(run.stderr, "\x1b[")
   })
 
+  const echoes: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [["--app-limit", "20/1\n2"], `mock-server: --app-limit: Invalid rate limit windows "20/1\\x0a2"`],
+    [["--port", "1\r\n2"], `mock-server: '1\\x0d\\x0a2' is not a integer`],
+    [["--seed", "\u2028"], `mock-server: '\\u2028' is not a integer`],
+    [["--fault-rate", "\u001b[2J"], `mock-server: '\\x1b[2J' is not a float`],
+    [["--x\ny"], `mock-server: Received unknown argument: '--x\\x0ay'`]
+  ]
+
+  for (const [args, error] of echoes) {
+    it.concurrent(`rejects ${JSON.stringify(args)} in one line, the input escaped, and the hint`, {
+      timeout: 30_000
+    }, async () => {
+      const run = await mockServer(args)
+      assert.strictEqual(run.code, 2, run.stderr)
+      const [line, hint, ...rest] = run.stderr.split("\n")
+      assert.include(line, error, run.stderr)
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      assert.notMatch(line, /[\r\u001b\u2028]/)
+      assert.strictEqual(hint, "mock-server: see 'mock-server --help' for usage")
+      assert.deepStrictEqual(rest, [""], "nothing after the hint's line break")
+    })
+  }
+
   describe("serving", () => {
     let server: ChildProcess
     let exit: Promise<Run>

@@ -18,6 +18,7 @@ import * as Dataset from "./dataset.js"
 import * as Faults from "./faults.js"
 import * as Fixtures from "./fixtures.js"
 import * as RateLimits from "./rateLimits.js"
+import * as RequestLog from "./requestLog.js"
 
 interface Reply {
   readonly status: number
@@ -212,13 +213,9 @@ export const make = (options: MockServerOptions = {}) =>
       time: number,
       outcome: Outcome
     ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-      const path = request.url.split("?")[0]
       const entry: LoggedRequest = {
         time,
-        route: path.split("/")[1] ?? "",
-        path: path.length > MockServerModule.maxLoggedPathLength
-          ? path.slice(0, MockServerModule.maxLoggedPathLength)
-          : path,
+        ...RequestLog.loggedTarget(request.url),
         status: outcome.reply.status,
         ...outcome.log
       }
