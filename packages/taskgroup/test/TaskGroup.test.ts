@@ -8,10 +8,13 @@ import {
   Effect,
   Exit,
   Fiber,
+  FiberRef,
   Logger,
   LogLevel,
   Option,
   Ref,
+  RuntimeFlags,
+  RuntimeFlagsPatch,
   Scope,
   Stream,
   TestClock
@@ -325,6 +328,57 @@ describe("TaskGroup", () => {
           })
         ).pipe(Effect.exit)
         assert.deepStrictEqual(exit, Exit.fail("body failed"))
+      }))
+  })
+
+  describe("as forked", () => {
+    // A FiberRef whose `fork` gives every fork a fresh, mutable value.
+    const Bag = FiberRef.unsafeMake<Array<number>>([], { fork: () => [] })
+    const bagSeen = (i: number) =>
+      Effect.map(FiberRef.get(Bag), (bag) => {
+        const seen = bag.length
+        bag.push(i)
+        return seen
+      })
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+    it.effect("every task gets a FiberRef's forked value of its own, as Effect.fork gives", () => {
+      const compare = Effect.gen(function*() {
+        const forked = yield* Effect.forEach(range(6), (i) => Effect.flatMap(Effect.fork(bagSeen(i)), Fiber.join))
+        for (const concurrency of [1, 2, "unbounded"] as const) {
+          const viaForEach = yield* TaskGroup.forEach(range(6), bagSeen, { concurrency })
+          assert.deepStrictEqual(viaForEach.results, forked)
+          const viaLoop = yield* TaskGroup.run((group: TaskGroup.TaskGroup<number, never>) =>
+            Effect.forEach(range(6), (i) => TaskGroup.createTask(group, bagSeen(i))), { concurrency })
+          assert.deepStrictEqual(viaLoop.results, forked)
+        }
+        return forked
+      })
+      return Effect.gen(function*() {
+        // Effect applies `fork` to the FiberRefs a fiber has set; an unset one is read as its initial value
+        assert.deepStrictEqual(yield* Effect.locally(compare, Bag, []), [0, 0, 0, 0, 0, 0])
+        yield* compare
+      })
+    })
+
+    it.effect("a task runs with its caller's runtime flags at the createTask call", () =>
+      Effect.gen(function*() {
+        const yielding = Effect.map(Effect.getRuntimeFlags, RuntimeFlags.cooperativeYielding)
+        const noYielding = RuntimeFlagsPatch.disable(RuntimeFlags.CooperativeYielding)
+        const forked = yield* Effect.all([
+          Effect.flatMap(Effect.fork(yielding), Fiber.join),
+          Effect.withRuntimeFlagsPatch(Effect.flatMap(Effect.fork(yielding), Fiber.join), noYielding)
+        ])
+        assert.deepStrictEqual(forked, [true, false])
+        for (const concurrency of [1, 2, "unbounded"] as const) {
+          const summary = yield* TaskGroup.run((group: TaskGroup.TaskGroup<boolean, never>) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, yielding)
+              yield* Effect.withRuntimeFlagsPatch(TaskGroup.createTask(group, yielding), noYielding)
+              yield* TaskGroup.createTask(group, yielding)
+            }), { concurrency })
+          assert.deepStrictEqual(summary.results, [true, false, true])
+        }
       }))
   })
 

@@ -414,7 +414,7 @@ const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
  */
 const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<any, any> }) =>
   Effect.withFiberRuntime<Exit.Exit<unknown, unknown>, never, never>((self) => {
-    const pristine = runtime.snapshotOf(self)
+    let pristine = runtime.snapshotOf(self)
     const runCurrent = (): Effect.Effect<Exit.Exit<unknown, unknown>> => {
       const task = worker.current
       const effect = task.effect as Effect.Effect<unknown, unknown>
@@ -427,6 +427,7 @@ const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<
       const next = takeOver(group, task, exit)
       if (next === undefined) return Effect.succeed(exit)
       worker.current = next
+      pristine = runtime.reforkAs(self, next.forker, pristine)
       return runCurrent()
     }
     // made once per fiber, so that a task costs the fiber a single step
