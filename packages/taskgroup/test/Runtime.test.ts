@@ -142,15 +142,17 @@ describe("runtime", () => {
       const bag = FiberRef.unsafeMake<Array<number>>([], { fork: () => [] })
       const seen = yield* Effect.withFiberRuntime<readonly [number, number, boolean]>((caller) => {
         const forker = runtime.forkerOf(caller, undefined)
-        const fiber = forker.fork(Effect.withFiberRuntime<readonly [number, number, boolean]>((self) =>
-          Effect.gen(function*() {
-            (yield* FiberRef.get(bag)).push(1)
-            const before = (yield* FiberRef.get(bag)).length
-            const snapshot = runtime.reforkAs(self, forker, runtime.snapshotOf(self))
-            const after = (yield* FiberRef.get(bag)).length
-            return [before, after, runtime.isAsForked(self, snapshot)] as const
-          })
-        ))
+        const fiber = forker.fork(
+          Effect.withFiberRuntime<readonly [number, number, boolean]>((self) =>
+            Effect.gen(function*() {
+              ;(yield* FiberRef.get(bag)).push(1)
+              const before = (yield* FiberRef.get(bag)).length
+              const snapshot = runtime.reforkAs(self, forker, runtime.snapshotOf(self))
+              const after = (yield* FiberRef.get(bag)).length
+              return [before, after, runtime.isAsForked(self, snapshot)] as const
+            })
+          )
+        )
         return Fiber.join(fiber)
       }).pipe(Effect.locally(bag, []))
       assert.deepStrictEqual(seen, [1, 0, true])

@@ -348,8 +348,11 @@ describe("TaskGroup", () => {
         for (const concurrency of [1, 2, "unbounded"] as const) {
           const viaForEach = yield* TaskGroup.forEach(range(6), bagSeen, { concurrency })
           assert.deepStrictEqual(viaForEach.results, forked)
-          const viaLoop = yield* TaskGroup.run((group: TaskGroup.TaskGroup<number, never>) =>
-            Effect.forEach(range(6), (i) => TaskGroup.createTask(group, bagSeen(i))), { concurrency })
+          const viaLoop = yield* TaskGroup.run(
+            (group: TaskGroup.TaskGroup<number, never>) =>
+              Effect.forEach(range(6), (i) => TaskGroup.createTask(group, bagSeen(i))),
+            { concurrency }
+          )
           assert.deepStrictEqual(viaLoop.results, forked)
         }
         return forked

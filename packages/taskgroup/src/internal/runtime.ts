@@ -7,9 +7,9 @@
  * @internal
  */
 import * as Cause from "effect/Cause"
-import * as Equal from "effect/Equal"
 import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
