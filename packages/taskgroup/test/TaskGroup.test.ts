@@ -418,7 +418,7 @@ describe("TaskGroup", () => {
       TaskGroup.createTask(
         group,
         Effect.gen(function*() {
-          yield* TaskGroup.createTask(group, Effect.as(Effect.sleep(delay), 2))
+          yield* Effect.orDie(TaskGroup.createTask(group, Effect.as(Effect.sleep(delay), 2)))
           return 1
         })
       )
