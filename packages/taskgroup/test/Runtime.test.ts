@@ -3,7 +3,7 @@
  * each pinned by a test that fails if Effect changes underneath.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, FiberRef, Option, Ref, Scheduler } from "effect"
+import { Effect, Fiber, FiberRef, Option, Ref, RuntimeFlags, RuntimeFlagsPatch, Scheduler } from "effect"
 import * as runtime from "../src/internal/runtime.js"
 
 const freePermits = (semaphore: Effect.Semaphore, permits: number) =>
@@ -116,6 +116,19 @@ describe("runtime", () => {
         Effect.withFiberRuntime<runtime.Forker>((caller) => Effect.succeed(runtime.forkerOf(caller, first)))
       )
       assert.notStrictEqual(third, first)
+      // runtime flags live outside the FiberRefs: a change of them alone makes a new Forker too
+      const [before, after] = yield* Effect.withFiberRuntime<readonly [runtime.Forker, runtime.Forker]>((caller) => {
+        const before = runtime.forkerOf(caller, undefined)
+        return Effect.map(
+          Effect.withRuntimeFlagsPatch(
+            Effect.withFiberRuntime<runtime.Forker>((again) => Effect.succeed(runtime.forkerOf(again, before))),
+            RuntimeFlagsPatch.disable(RuntimeFlags.CooperativeYielding)
+          ),
+          (after) => [before, after] as const
+        )
+      })
+      assert.notStrictEqual(after, before)
+      assert.isFalse(RuntimeFlags.cooperativeYielding(after.callerFlags))
     }))
 
   it.effect("isAsForked tells a fiber left as it was forked from one a task changed", () =>
