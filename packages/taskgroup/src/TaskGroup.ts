@@ -229,7 +229,8 @@ export const isTaskGroup: (u: unknown) => u is TaskGroup<unknown, unknown> = int
  * When the scope closes normally, it waits for every task, queued ones
  * included. When it closes with a failure or an interruption, it interrupts
  * every task (all at once, queued ones where they wait) and waits for them.
- * No task outlives its group.
+ * No task outlives its group. Options out of their range make it die with an
+ * `IllegalArgumentException` (see `TaskGroupOptions`).
  *
  * @example
  * ```ts
