@@ -22,35 +22,30 @@ import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as dataset from "./internal/dataset.js"
+import { operations } from "./internal/operations.js"
 import * as rateLimits from "./internal/rateLimits.js"
 import * as requestLog from "./internal/requestLog.js"
 import * as server from "./internal/server.js"
 
 /**
- * The Riot API methods the mock serves, named `{api}.{method}` like Riot's
- * documentation. Method rate limits are kept per (route, method name).
+ * A Riot API method the mock serves, named `{api}.{method}` like Riot's
+ * documentation (`"match-v5.getMatch"`, `"league-v4.getChallengerLeague"`):
+ * the operation id of a GET operation of `@volley/riot`'s operation table.
+ * Method rate limits are kept per (route, method name).
  *
  * @since 0.1.0
  * @category models
  */
-export type MethodName =
-  | "account-v1.getByRiotId"
-  | "summoner-v4.getByPuuid"
-  | "match-v5.getMatchIdsByPuuid"
-  | "match-v5.getMatch"
+export type MethodName = string
 
 /**
- * Every method the mock serves.
+ * Every method the mock serves: every GET operation of the Riot API that
+ * `@volley/riot` describes.
  *
  * @since 0.1.0
  * @category constants
  */
-export const methodNames: ReadonlyArray<MethodName> = [
-  "account-v1.getByRiotId",
-  "summoner-v4.getByPuuid",
-  "match-v5.getMatchIdsByPuuid",
-  "match-v5.getMatch"
-]
+export const methodNames: ReadonlyArray<MethodName> = operations.map((operation) => operation.operationId)
 
 /**
  * One rate limit window: at most `limit` requests per `windowSeconds`, the
@@ -77,14 +72,26 @@ export const defaultAppLimits: ReadonlyArray<RateLimitWindow> = [
 ]
 
 /**
- * Per-method limits in the range Riot grants development keys; generous next
- * to {@link defaultAppLimits}, so with the defaults the application limit is
- * the one a client hits first.
+ * The method limit of every method without one of its own in
+ * {@link defaultMethodLimits}: 1,000 requests per minute per route.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultMethodLimits: { readonly [M in MethodName]: ReadonlyArray<RateLimitWindow> } = {
+export const defaultMethodLimit: ReadonlyArray<RateLimitWindow> = [{ limit: 1000, windowSeconds: 60 }]
+
+/**
+ * Per-method limits in the range Riot grants development keys, for every
+ * method in {@link methodNames} (those of the seed example have their own,
+ * the others {@link defaultMethodLimit}); generous next to
+ * {@link defaultAppLimits}, so with the defaults the application limit is the
+ * one a client hits first.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMethodLimits: { readonly [method: MethodName]: ReadonlyArray<RateLimitWindow> } = {
+  ...Object.fromEntries(methodNames.map((method) => [method, defaultMethodLimit])),
   "account-v1.getByRiotId": [{ limit: 1000, windowSeconds: 60 }],
   "summoner-v4.getByPuuid": [{ limit: 1600, windowSeconds: 60 }],
   "match-v5.getMatchIdsByPuuid": [{ limit: 2000, windowSeconds: 10 }],
@@ -186,7 +193,7 @@ export interface MockServerOptions {
   readonly seed?: number
   readonly apiKey?: Redacted.Redacted<string>
   readonly appLimits?: ReadonlyArray<RateLimitWindow> | false
-  readonly methodLimits?: { readonly [M in MethodName]?: ReadonlyArray<RateLimitWindow> } | false
+  readonly methodLimits?: { readonly [method: MethodName]: ReadonlyArray<RateLimitWindow> } | false
   readonly faults?: FaultOptions
   readonly requestLogLimit?: number
 }
