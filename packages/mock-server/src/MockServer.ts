@@ -93,8 +93,8 @@ export const defaultMethodLimit: ReadonlyArray<RateLimitWindow> = [{ limit: 1000
 export const defaultMethodLimits: { readonly [method: MethodName]: ReadonlyArray<RateLimitWindow> } = {
   ...Object.fromEntries(methodNames.map((method) => [method, defaultMethodLimit])),
   "account-v1.getByRiotId": [{ limit: 1000, windowSeconds: 60 }],
-  "summoner-v4.getByPuuid": [{ limit: 1600, windowSeconds: 60 }],
-  "match-v5.getMatchIdsByPuuid": [{ limit: 2000, windowSeconds: 10 }],
+  "summoner-v4.getByPUUID": [{ limit: 1600, windowSeconds: 60 }],
+  "match-v5.getMatchIdsByPUUID": [{ limit: 2000, windowSeconds: 10 }],
   "match-v5.getMatch": [{ limit: 2000, windowSeconds: 10 }]
 }
 

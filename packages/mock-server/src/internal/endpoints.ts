@@ -99,7 +99,7 @@ const datasetReplies = (dataset: Dataset.Dataset): {
         ok({ puuid: account.puuid, gameName: account.gameName, tagLine: account.tagLine })
     }
   },
-  "summoner-v4.getByPuuid": {
+  "summoner-v4.getByPUUID": {
     servedBy: isPlatform,
     reply: (route, params) => {
       const account = dataset.accountByPuuid(params.encryptedPUUID ?? "")
@@ -109,7 +109,7 @@ const datasetReplies = (dataset: Dataset.Dataset): {
         ok(dataset.summonerOf(account))
     }
   },
-  "match-v5.getMatchIdsByPuuid": {
+  "match-v5.getMatchIdsByPUUID": {
     servedBy: isRegion,
     reply: (route, params, query) => {
       const puuid = params.puuid ?? ""
@@ -156,7 +156,19 @@ const isInteger = (raw: string): boolean => /^-?\d+$/.test(raw)
 
 /** Why Riot would refuse `raw` for `param`, or `undefined` when it takes it. */
 const refusal = (param: Param, raw: string): string | undefined => {
-  if (param.type === "integer" && !isInteger(raw)) return `${param.wireName} must be an integer, got ${raw}`
+  if (param.type === "integer") {
+    if (!isInteger(raw)) return `${param.wireName} must be an integer, got ${raw}`
+    const value = Number(raw)
+    if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
+      return `${param.wireName} must be from ${param.min ?? "any"} to ${param.max ?? "any"}, got ${raw}`
+    }
+  }
+  if (param.type === "number" && (raw.trim() === "" || !Number.isFinite(Number(raw)))) {
+    return `${param.wireName} must be a number, got ${raw}`
+  }
+  if (param.type === "boolean" && raw !== "true" && raw !== "false") {
+    return `${param.wireName} must be true or false, got ${raw}`
+  }
   if (param.enum !== undefined && !param.enum.some((value) => String(value) === raw)) {
     return `${param.wireName} must be one of ${param.enum.join(", ")}, got ${raw}`
   }

@@ -13,8 +13,10 @@ export interface Param {
   readonly wireName: string
   readonly in: "path" | "query"
   readonly required: boolean
-  readonly type: string
+  readonly type: "string" | "integer" | "number" | "boolean" | "string[]" | "integer[]"
   readonly enum?: ReadonlyArray<string | number>
+  readonly min?: number
+  readonly max?: number
 }
 
 /** @internal */
@@ -24,7 +26,7 @@ export interface Operation {
   readonly family: string
   readonly httpMethod: "GET"
   readonly path: string
-  readonly routeKind: string
+  readonly routeKind: "platform" | "regional" | "val-platform"
   readonly routes: ReadonlyArray<string>
   readonly params: ReadonlyArray<Param>
   readonly response: Schema.Schema<any, any>
@@ -71,7 +73,7 @@ export const operations: ReadonlyArray<Operation> = [
   },
   {
     method: "getLolSummonerV4ByPuuid",
-    operationId: "summoner-v4.getByPuuid",
+    operationId: "summoner-v4.getByPUUID",
     family: "summoner-v4",
     httpMethod: "GET",
     path: "/lol/summoner/v4/summoners/by-puuid/{encryptedPUUID}",
@@ -84,7 +86,7 @@ export const operations: ReadonlyArray<Operation> = [
   },
   {
     method: "getLolMatchV5MatchIdsByPuuid",
-    operationId: "match-v5.getMatchIdsByPuuid",
+    operationId: "match-v5.getMatchIdsByPUUID",
     family: "match-v5",
     httpMethod: "GET",
     path: "/lol/match/v5/matches/by-puuid/{puuid}/ids",
@@ -103,8 +105,8 @@ export const operations: ReadonlyArray<Operation> = [
         type: "string",
         enum: ["ranked", "normal", "tourney", "tutorial"]
       },
-      { name: "start", wireName: "start", in: "query", required: false, type: "integer" },
-      { name: "count", wireName: "count", in: "query", required: false, type: "integer" }
+      { name: "start", wireName: "start", in: "query", required: false, type: "integer", min: 0 },
+      { name: "count", wireName: "count", in: "query", required: false, type: "integer", min: 0, max: 100 }
     ],
     response: RiotSchema.LolMatchV5MatchIds,
     nullable404: false,
