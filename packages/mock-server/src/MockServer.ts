@@ -5,6 +5,21 @@
  * seed, so two servers with the same seed serve the same accounts, match ids
  * and match bodies.
  *
+ * It serves every GET operation of `@volley/riot`'s operation table, on the
+ * routes the operation lists (any other route, and any unknown path, gets
+ * Riot's 404). The seed example's four methods (account by Riot ID, summoner
+ * by puuid, match ids, match) come from a seeded dataset of players whose
+ * data agree with each other; the methods with real responses recorded in the
+ * package's `fixtures/by-operation/` answer with those; every other method
+ * answers with a body made up from its response schema by effect/Arbitrary, a
+ * pure function of the seed and the request, so every method of the client
+ * can be exercised offline and two mocks of one seed agree. Path and query
+ * parameters outside their type, enum or bounds get Riot's 400; RSO methods
+ * want an `Authorization: Bearer` token besides the key (any token will do).
+ * Rate limits (per route, and per route and method, with Riot's headers),
+ * faults and the request log are the same for every method.
+ * {@link MockServer.coverage} says which source serves which method.
+ *
  * A real Riot host is `https://{route}.api.riotgames.com`; the mock takes the
  * route as the first path segment instead, so a client pointed at
  * {@link MockServer.baseUrl} (`http://127.0.0.1:PORT/{route}`) talks to it
@@ -22,7 +37,8 @@ import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as dataset from "./internal/dataset.js"
-import { operations } from "./internal/operations.js"
+import * as examples from "./internal/examples.js"
+import { type Operation, operations } from "./internal/operations.js"
 import * as rateLimits from "./internal/rateLimits.js"
 import * as requestLog from "./internal/requestLog.js"
 import * as server from "./internal/server.js"
@@ -321,6 +337,34 @@ export interface RateLimitReport {
 }
 
 /**
+ * Where the answers of one method come from:
+ *
+ * - `dataset`: the seeded players, whose accounts, summoners, match ids and
+ *   matches agree with each other (the seed example's four methods);
+ * - `recorded`: real responses recorded from Riot, kept in the package's
+ *   `fixtures/by-operation/<method>/`;
+ * - `generated`: bodies made up from the method's response schema with
+ *   effect/Arbitrary, the same for the same seed and request.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MethodSource = "dataset" | "recorded" | "generated"
+
+/**
+ * One method the mock serves: its name, its path template and where its
+ * answers come from.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServedMethod {
+  readonly method: MethodName
+  readonly path: string
+  readonly source: MethodSource
+}
+
+/**
  * A running mock server.
  *
  * - `url`: `http://127.0.0.1:PORT`.
@@ -337,6 +381,8 @@ export interface MockServer {
   readonly seed: number
   readonly apiKey: Redacted.Redacted<string>
   readonly accounts: ReadonlyArray<MockAccount>
+  /** Every method served, in the order of `@volley/riot`'s operation table. */
+  readonly coverage: ReadonlyArray<ServedMethod>
   readonly requestLog: Effect.Effect<ReadonlyArray<LoggedRequest>>
   readonly rateLimitReport: Effect.Effect<RateLimitReport>
 }
@@ -430,6 +476,43 @@ export const layer: (options?: MockServerOptions) => Layer.Layer<MockServer, Ser
  * @category constructors
  */
 export const accounts: (seed?: number) => ReadonlyArray<MockAccount> = dataset.accounts
+
+/**
+ * Arguments that every method of the table accepts, for a call to a mock:
+ * the route (the player's platform or region where the method is served
+ * there), and a value of the right type for every parameter, by its argument
+ * name in the client's method (an enum's first value, an integer within its
+ * bounds, the player's puuid and Riot ID where the parameter is one). Enough
+ * to call every method offline; RSO methods need an access token besides,
+ * which the mock takes whatever it is.
+ *
+ * @example
+ * ```ts
+ * import { RiotOperations } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
+ *
+ * const operation = RiotOperations.operations.find((operation) => operation.operationId === "match-v5.getMatch")!
+ * MockServer.exampleCall(operation) // { route: "americas", args: { id: "volley" } }
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const exampleCall = (
+  operation: Operation,
+  player: MockAccount = dataset.accounts(defaultSeed)[0]
+): ExampleCall => examples.exampleCall(operation, player)
+
+/**
+ * What {@link exampleCall} gives: a route and arguments by name.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ExampleCall {
+  readonly route: string
+  readonly args: Readonly<Record<string, string | number | boolean>>
+}
 
 /**
  * A `limit:seconds,...` list (the format of `X-App-Rate-Limit` and of the CLI

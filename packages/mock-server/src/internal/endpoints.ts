@@ -32,6 +32,7 @@ export type Query = Readonly<Record<string, string | ReadonlyArray<string>>>
  */
 export interface Endpoint {
   readonly method: MethodName
+  readonly operation: Operation
   readonly path: HttpRouter.PathInput
   readonly servedBy: (route: string) => boolean
   readonly rso: boolean
@@ -234,7 +235,7 @@ export const make = (options: {
 }): ReadonlyArray<Endpoint> => {
   const fromDataset = datasetReplies(options.dataset)
   return options.operations.filter((operation) => operation.httpMethod === "GET").map((operation): Endpoint => {
-    const common = { method: operation.operationId, path: routerPath(operation), rso: operation.rso }
+    const common = { method: operation.operationId, operation, path: routerPath(operation), rso: operation.rso }
     const dataset = fromDataset[operation.operationId]
     if (dataset !== undefined) return { ...common, ...dataset, source: "dataset" }
     const routes: ReadonlySet<string> = new Set(operation.routes)

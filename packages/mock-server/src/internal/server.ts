@@ -248,6 +248,11 @@ export const make = (options: MockServerOptions = {}) =>
       seed,
       apiKey,
       accounts: dataset.accounts,
+      coverage: endpoints.map((endpoint) => ({
+        method: endpoint.method,
+        path: endpoint.operation.path,
+        source: endpoint.source
+      })),
       requestLog: Effect.sync(requestLog.toArray),
       rateLimitReport: Effect.map(Ref.get(limitState), RateLimits.report)
     }
