@@ -161,7 +161,8 @@ const paramOption = (param: Param): Options.Options<Option.Option<unknown>> => {
  * @internal
  */
 export const paramOptions = (operation: Operation): Options.Options<Readonly<Record<string, unknown>>> =>
-  Options.map(
+  // Options.all of no options throws.
+  operation.params.length === 0 ? Options.map(Options.none, () => ({})) : Options.map(
     Options.all(Object.fromEntries(operation.params.map((param) => [param.name, paramOption(param)]))),
     (values) => {
       const args: Record<string, unknown> = {}
