@@ -8,8 +8,8 @@
  * It serves every GET operation of `@volley/riot`'s operation table, on the
  * routes the operation lists (any other route, and any unknown path, gets
  * Riot's 404). The seed example's four methods (account by Riot ID, summoner
- * by puuid, match ids, match) come from a seeded dataset of players whose
- * data agree with each other; the methods with real responses recorded in the
+ * by puuid, match ids, match) and account by puuid come from a seeded
+ * dataset of players whose data agree with each other; the methods with real responses recorded in the
  * package's `fixtures/by-operation/` answer with those; every other method
  * answers with a body made up from its response schema by effect/Arbitrary, a
  * pure function of the seed and the request, so every method of the client
@@ -340,7 +340,8 @@ export interface RateLimitReport {
  * Where the answers of one method come from:
  *
  * - `dataset`: the seeded players, whose accounts, summoners, match ids and
- *   matches agree with each other (the seed example's four methods);
+ *   matches agree with each other (the seed example's four methods, and
+ *   account-v1's account by puuid);
  * - `recorded`: real responses recorded from Riot, kept in the package's
  *   `fixtures/by-operation/<method>/`;
  * - `generated`: bodies made up from the method's response schema with

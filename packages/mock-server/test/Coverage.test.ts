@@ -65,28 +65,32 @@ const decodes = (operation: Operation, text: string) => {
 }
 
 describe("MockServer coverage of the operation table", () => {
-  it.scoped("has a route for every GET operation, on the operation's routes and no other", () =>
-    Effect.gen(function*() {
-      const mock = yield* MockServer.make(unlimited)
-      assert.deepStrictEqual(
-        mock.coverage.map((served) => served.method),
-        getOperations.map((operation) => operation.operationId)
-      )
-      assert.deepStrictEqual(MockServer.methodNames, mock.coverage.map((served) => served.method))
-      for (const operation of getOperations) {
-        assertAnswered(operation, yield* call(mock, operation))
-        const elsewhere = allRoutes.find((route) => !operation.routes.includes(route as never))
-        // The dataset's account-v1 also answers on sea, as it always has.
-        if (elsewhere !== undefined && elsewhere !== "sea") {
-          const path = examplePath(operation, playerOf(mock))
-          const wrong = yield* fetchReply(mock, elsewhere, path, headersFor(operation))
-          assert.strictEqual(wrong.status, 404, `${operation.operationId} on ${elsewhere}`)
+  it.scoped(
+    "has a route for every GET operation, on the operation's routes and no other",
+    () =>
+      Effect.gen(function*() {
+        const mock = yield* MockServer.make(unlimited)
+        assert.deepStrictEqual(
+          mock.coverage.map((served) => served.method),
+          getOperations.map((operation) => operation.operationId)
+        )
+        assert.deepStrictEqual(MockServer.methodNames, mock.coverage.map((served) => served.method))
+        for (const operation of getOperations) {
+          assertAnswered(operation, yield* call(mock, operation))
+          const elsewhere = allRoutes.find((route) => !operation.routes.includes(route as never))
+          // The dataset's account-v1 also answers on sea, as it always has.
+          if (elsewhere !== undefined && elsewhere !== "sea") {
+            const path = examplePath(operation, playerOf(mock))
+            const wrong = yield* fetchReply(mock, elsewhere, path, headersFor(operation))
+            assert.strictEqual(wrong.status, 404, `${operation.operationId} on ${elsewhere}`)
+          }
         }
-      }
-      const log = yield* mock.requestLog
-      const answered = log.filter((entry) => entry.status !== 404 || entry.method !== undefined)
-      assert.includeMembers([...new Set(answered.map((entry) => entry.method))], [...MockServer.methodNames])
-    }))
+        const log = yield* mock.requestLog
+        const answered = log.filter((entry) => entry.status !== 404 || entry.method !== undefined)
+        assert.includeMembers([...new Set(answered.map((entry) => entry.method))], [...MockServer.methodNames])
+      }),
+    { timeout: 60_000 }
+  )
 
   it.scoped("answers every method, for several seeds, with a body its schema decodes", () =>
     Effect.gen(function*() {
@@ -98,7 +102,7 @@ describe("MockServer coverage of the operation table", () => {
           if (reply.status === 200) decodes(operation, reply.text)
         }
       }
-    }))
+    }), { timeout: 60_000 })
 
   it.scoped("makes up the same bodies for the same seed and request", () =>
     Effect.gen(function*() {
@@ -107,7 +111,7 @@ describe("MockServer coverage of the operation table", () => {
       for (const operation of getOperations) {
         assert.deepStrictEqual(yield* call(first, operation), yield* call(second, operation), operation.operationId)
       }
-    }))
+    }), { timeout: 60_000 })
 })
 
 const byId = (operationId: string): Operation =>

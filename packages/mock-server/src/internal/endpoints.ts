@@ -82,13 +82,22 @@ const isReply = (value: number | undefined | Reply): value is Reply => typeof va
 
 /**
  * The operations served from the seeded dataset, so that a player's account,
- * summoner, match ids and matches agree with each other. Their routes are the
- * ones the mock has always served (account-v1 on `sea` too, where the
- * dataset's OCE player lives), and their replies check their own arguments.
+ * summoner, match ids and matches agree with each other. The seed example's
+ * four keep the routes the mock has always served them on (account-v1 on
+ * `sea` too, where the dataset's OCE player lives); their replies check their
+ * own arguments.
  */
 const datasetReplies = (dataset: Dataset.Dataset): {
-  readonly [operationId: string]: Pick<Endpoint, "servedBy" | "reply">
+  readonly [operationId: string]: Pick<Endpoint, "reply"> & Partial<Pick<Endpoint, "servedBy">>
 } => ({
+  "account-v1.getByPuuid": {
+    reply: (_route, params) => {
+      const account = dataset.accountByPuuid(params.puuid ?? "")
+      return account === undefined ?
+        riotError(404, "Data not found - No results found for player with puuid") :
+        ok({ puuid: account.puuid, gameName: account.gameName, tagLine: account.tagLine })
+    }
+  },
   "account-v1.getByRiotId": {
     servedBy: isRegion,
     reply: (_route, params) => {
@@ -236,10 +245,10 @@ export const make = (options: {
   const fromDataset = datasetReplies(options.dataset)
   return options.operations.filter((operation) => operation.httpMethod === "GET").map((operation): Endpoint => {
     const common = { method: operation.operationId, operation, path: routerPath(operation), rso: operation.rso }
-    const dataset = fromDataset[operation.operationId]
-    if (dataset !== undefined) return { ...common, ...dataset, source: "dataset" }
     const routes: ReadonlySet<string> = new Set(operation.routes)
     const servedBy = (route: string) => routes.has(route)
+    const dataset = fromDataset[operation.operationId]
+    if (dataset !== undefined) return { ...common, servedBy, ...dataset, source: "dataset" }
     const recorded = options.recordings.get(operation.operationId)
     if (recorded !== undefined) {
       return {
