@@ -46,7 +46,8 @@ import {
   MissingAccessToken,
   paramOptions,
   routeOption,
-  UnknownMethod
+  UnknownMethod,
+  UnsafeArgument
 } from "./internal/get.js"
 import { matches as fetchMatches } from "./internal/matches.js"
 import { type Operation, operations } from "./internal/operations.js"
@@ -411,8 +412,12 @@ const describeConfigError = (error: ConfigError.ConfigError): string => {
   return [...new Set(reasons)].join("; ")
 }
 
-/** Fails with `UnknownMethod` when `volley get` names a family or operation the table lacks. */
-const knownMethodNames = (argv: ReadonlyArray<string>): Effect.Effect<void, UnknownMethod> =>
+/**
+ * Fails with `UnknownMethod` when `volley get` names a family or operation
+ * the table lacks, and with `UnsafeArgument` when an argument of it holds a
+ * control character.
+ */
+const knownMethodNames = (argv: ReadonlyArray<string>): Effect.Effect<void, UnknownMethod | UnsafeArgument> =>
   Effect.suspend(() => {
     const unknown = checkMethodNames(operations, argv.slice(2))
     return unknown === undefined ? Effect.void : Effect.fail(unknown)
@@ -432,7 +437,10 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
       ExitCode.usage
     )
   }
-  if (error instanceof MissingApiKey || error instanceof MissingAccessToken || error instanceof UnknownMethod) {
+  if (
+    error instanceof MissingApiKey || error instanceof MissingAccessToken || error instanceof UnknownMethod ||
+    error instanceof UnsafeArgument
+  ) {
     return Effect.as(Effect.zipRight(printError(error.message), printError(usageHint(argv))), ExitCode.usage)
   }
   return Effect.as(printError(error instanceof Error ? error.message : String(error)), ExitCode.failure)

@@ -80,17 +80,37 @@ export class UnknownMethod extends Data.TaggedError("UnknownMethod")<{
 }
 
 /**
+ * An argument of `volley get` holds a control character or a line break. No
+ * Riot parameter has one, and @effect/cli would echo it in its usage error
+ * split over lines.
+ *
+ * @internal
+ */
+export class UnsafeArgument extends Data.TaggedError("UnsafeArgument")<{ readonly argument: string }> {
+  override get message(): string {
+    return `get: an argument holds a control character: "${untrusted(this.argument, 80)}"`
+  }
+}
+
+// C0 and C1 controls, DEL, and the line and paragraph separators.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/**
  * The family and operation named on a `volley get` command line, checked
- * against the table, or `undefined` when the command is not `get` or stops
- * before naming both (then @effect/cli prints the help asked for).
+ * against the table, and its arguments checked for control characters; or
+ * `undefined` when the command is not `get`, or stops before naming both
+ * (then @effect/cli prints the help asked for).
  *
  * @internal
  */
 export const checkMethodNames = (
   operations: ReadonlyArray<Operation>,
   args: ReadonlyArray<string>
-): UnknownMethod | undefined => {
+): UnknownMethod | UnsafeArgument | undefined => {
   if (!args.includes("get")) return undefined
+  const unsafe = args.find((arg) => controlCharacter.test(arg))
+  if (unsafe !== undefined) return new UnsafeArgument({ argument: unsafe })
   const [family, operation] = args.slice(args.indexOf("get") + 1)
   if (family === undefined || family.startsWith("-")) return undefined
   const tree = families(operations)
