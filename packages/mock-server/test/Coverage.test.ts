@@ -3,7 +3,8 @@
  * route, every body it serves decodes with the operation's schema.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Either, Redacted, Schema } from "effect"
+import { Effect, Either, FastCheck, Redacted, Schema } from "effect"
+import * as Bodies from "../src/internal/bodies.js"
 import type { Operation } from "../src/internal/operations.js"
 import { operations } from "../src/internal/operations.js"
 import * as MockServer from "../src/MockServer.js"
@@ -112,6 +113,24 @@ describe("MockServer coverage of the operation table", () => {
         assert.deepStrictEqual(yield* call(first, operation), yield* call(second, operation), operation.operationId)
       }
     }), { timeout: 60_000 })
+})
+
+describe("made-up bodies", () => {
+  it.prop(
+    "decode with their schema and are a function of seed and key, for every seed and key",
+    [FastCheck.integer(), FastCheck.string()],
+    ([seed, key]) => {
+      const bodies = Bodies.make(seed)
+      const again = Bodies.make(seed)
+      for (const operation of getOperations) {
+        const body = bodies(operation.response, key)
+        assert.isDefined(body, operation.operationId)
+        decodes(operation, body!)
+        assert.strictEqual(again(operation.response, key), body, operation.operationId)
+      }
+    },
+    { timeout: 120_000, fastCheck: { numRuns: 8 } }
+  )
 })
 
 const byId = (operationId: string): Operation =>
