@@ -1,8 +1,10 @@
 /**
  * The `volley` command line: `volley matches <gameName#tagLine>` fetches a
- * player's recent matches concurrently through a `TaskGroup`, and
- * `volley mock-server` runs the local Riot API mock on its own: the
- * `mock-server` command of `@volley/mock-server`, with the same flags.
+ * player's recent matches concurrently through a `TaskGroup`,
+ * `volley get <family> <operation>` calls any GET method of the Riot client
+ * and writes its answer as JSON, and `volley mock-server` runs the local Riot
+ * API mock on its own: the `mock-server` command of `@volley/mock-server`,
+ * with the same flags.
  *
  * Exit codes: {@link ExitCode}.
  *
@@ -63,11 +65,15 @@ import { untrustedLines } from "./internal/safeText.js"
  *
  * - `success` (0): everything asked for was done.
  * - `failure` (1): a runtime failure: unknown player, refused API key, the
- *   API unreachable, or some matches could not be fetched.
+ *   API unreachable, some matches could not be fetched, or Riot refused a
+ *   `get`.
  * - `usage` (2): the command line or the environment is wrong: a bad flag
- *   or Riot ID, or `--live` without `RIOT_API_KEY`.
+ *   or Riot ID, `--live` without `RIOT_API_KEY`, or for `get` an unknown
+ *   family or operation, a route the method is not served on, a missing or
+ *   malformed parameter, or an RSO method on the real API without
+ *   `RIOT_ACCESS_TOKEN`.
  * - `interrupted` (130): stopped by Ctrl-C (SIGINT) or SIGTERM, after writing
- *   what was fetched so far.
+ *   what was fetched so far (`get` writes nothing).
  * - `closedPipe` (141, as for a process ended by SIGPIPE): stdout or stderr
  *   was closed by its reader (`volley matches ... | head -1`); the run ends
  *   there, quietly.
