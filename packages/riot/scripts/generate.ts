@@ -135,9 +135,10 @@ const schemaExpression = (schema: JsonSchema, context: SchemaContext): string =>
       // Enums stay open: Riot adds values (queues, modes, tiers, regions) without a new version of the API.
       return "Schema.String"
     case "integer":
+      // Any number passes (Riot sends floats in some "int" stats); the name only keeps generated values integral.
+      return "Json.Integer"
     case "number":
-      // Integers too: Riot sends floats in some "int" stats, and -1 or 0 sentinels.
-      return "Schema.Number"
+      return "Json.Float"
     case "boolean":
       return "Schema.Boolean"
     case "array":
@@ -148,7 +149,7 @@ const schemaExpression = (schema: JsonSchema, context: SchemaContext): string =>
         return `Schema.Record({ key: Schema.String, value: ${schemaExpression(schema.additionalProperties, context)} })`
       }
       if (schema.properties !== undefined) return structExpression("(inline)", schema, context)
-      return "Schema.Unknown"
+      return "Json.Unknown"
     default:
       throw new Error(`unsupported schema ${JSON.stringify(schema)}`)
   }
@@ -365,7 +366,8 @@ const schemaModule = (description: Description, context: SchemaContext): string 
  *   Riot adds breaks nothing.
  * - Enumerations (queues, modes, tiers, ...) are plain strings and numbers:
  *   Riot adds values without a new version of the API.
- * - Numbers are \`Schema.Number\`, also where the description says integer.
+ * - Numbers are any number (\`Schema.Number\`), also where the description
+ *   says integer: some "integer" stats are floats.
  * - Maps are string-keyed records: JSON keys are strings, also for integer
  *   keys such as participant ids.
  * - A field that Riot sends in two casings (\`playerScore0\`, \`PlayerScore0\`)
@@ -379,6 +381,7 @@ const schemaModule = (description: Description, context: SchemaContext): string 
 ${generatedNotice(description)}
 import * as Schema from "effect/Schema"
 import * as internalErrors from "./internal/schema/errors.js"
+import * as Json from "./internal/schema/json.js"
 
 ${declarations.join("\n")}
 /**

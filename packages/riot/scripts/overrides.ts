@@ -88,6 +88,8 @@ export const overrides: Overrides = {
     "lol-rso-match-v1.getTimeline": "getLolRsoMatchV1MatchTimeline",
     "spectator-tft-v5.getCurrentGameInfoByPuuid": "getTftSpectatorV5ActiveGameByPuuid",
     "league-exp-v4.getLeagueEntries": "getLolLeagueExpV4EntriesByDivision",
+    "league-v4.getLeagueEntriesByPUUID": "getLolLeagueV4EntriesByPuuid",
+    "tft-league-v1.getLeagueEntriesByPUUID": "getTftLeagueV1EntriesByPuuid",
     "val-console-match-v1.getMatchlist": "getValConsoleMatchV1MatchlistByPuuid",
     "val-console-match-v1.getRecent": "getValConsoleMatchV1RecentMatchesByQueue",
     "val-console-ranked-v1.getLeaderboard": "getValConsoleRankedV1LeaderboardByAct"

@@ -216,7 +216,7 @@ export interface Methods {
   /**
    * `league-v4.getLeagueEntriesByPUUID`: `GET /lol/league/v4/entries/by-puuid/{encryptedPUUID}`.
    */
-  readonly getLolLeagueV4LeagueEntriesByPuuid: (args: {
+  readonly getLolLeagueV4EntriesByPuuid: (args: {
     readonly region: Routing.Platform
     readonly puuid: string
   }) => Effect.Effect<ReadonlyArray<RiotSchema.LolLeagueV4LeagueEntry>, RiotError.RiotError>
@@ -574,7 +574,7 @@ export interface Methods {
   /**
    * `tft-league-v1.getLeagueEntriesByPUUID`: `GET /tft/league/v1/by-puuid/{puuid}`.
    */
-  readonly getTftLeagueV1LeagueEntriesByPuuid: (args: {
+  readonly getTftLeagueV1EntriesByPuuid: (args: {
     readonly region: Routing.Platform
     readonly puuid: string
   }) => Effect.Effect<ReadonlyArray<RiotSchema.TftLeagueV1LeagueEntry>, RiotError.RiotError>
@@ -1135,7 +1135,7 @@ export const operations: ReadonlyArray<Operation> = [
     rso: false
   },
   {
-    method: "getLolLeagueV4LeagueEntriesByPuuid",
+    method: "getLolLeagueV4EntriesByPuuid",
     operationId: "league-v4.getLeagueEntriesByPUUID",
     family: "league-v4",
     httpMethod: "GET",
@@ -1717,7 +1717,7 @@ export const operations: ReadonlyArray<Operation> = [
     rso: true
   },
   {
-    method: "getTftLeagueV1LeagueEntriesByPuuid",
+    method: "getTftLeagueV1EntriesByPuuid",
     operationId: "tft-league-v1.getLeagueEntriesByPUUID",
     family: "tft-league-v1",
     httpMethod: "GET",

@@ -11,7 +11,8 @@
  *   Riot adds breaks nothing.
  * - Enumerations (queues, modes, tiers, ...) are plain strings and numbers:
  *   Riot adds values without a new version of the API.
- * - Numbers are `Schema.Number`, also where the description says integer.
+ * - Numbers are any number (`Schema.Number`), also where the description
+ *   says integer: some "integer" stats are floats.
  * - Maps are string-keyed records: JSON keys are strings, also for integer
  *   keys such as participant ids.
  * - A field that Riot sends in two casings (`playerScore0`, `PlayerScore0`)
@@ -28,6 +29,7 @@
 // `npx -y pnpm@10.34.8 --filter @volley/riot generate`.
 import * as Schema from "effect/Schema"
 import * as internalErrors from "./internal/schema/errors.js"
+import * as Json from "./internal/schema/json.js"
 
 /**
  * The description's `account-v1.AccountDto`.
@@ -92,7 +94,7 @@ export type AccountV1AccountRegion = typeof AccountV1AccountRegion.Type
 export const LolChampionV4RewardConfig = Schema.Struct({
   rewardValue: Schema.String,
   rewardType: Schema.String,
-  maximumReward: Schema.Number
+  maximumReward: Json.Integer
 }).annotations({ identifier: "LolChampionV4RewardConfig" })
 
 /**
@@ -108,11 +110,11 @@ export type LolChampionV4RewardConfig = typeof LolChampionV4RewardConfig.Type
  * @category champion-mastery-v4
  */
 export const LolChampionV4NextSeasonMilestones = Schema.Struct({
-  requireGradeCounts: Schema.Record({ key: Schema.String, value: Schema.Number }),
-  rewardMarks: Schema.Number,
+  requireGradeCounts: Schema.Record({ key: Schema.String, value: Json.Integer }),
+  rewardMarks: Json.Integer,
   bonus: Schema.Boolean,
   rewardConfig: Schema.optionalWith(LolChampionV4RewardConfig, { exact: true }),
-  totalGamesRequires: Schema.Number
+  totalGamesRequires: Json.Integer
 }).annotations({ identifier: "LolChampionV4NextSeasonMilestones" })
 
 /**
@@ -129,17 +131,17 @@ export type LolChampionV4NextSeasonMilestones = typeof LolChampionV4NextSeasonMi
  */
 export const LolChampionV4ChampionMastery = Schema.Struct({
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
-  championPointsUntilNextLevel: Schema.Number,
+  championPointsUntilNextLevel: Json.Integer,
   chestGranted: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  championId: Schema.Number,
-  lastPlayTime: Schema.Number,
-  championLevel: Schema.Number,
-  championPoints: Schema.Number,
-  championPointsSinceLastLevel: Schema.Number,
-  markRequiredForNextLevel: Schema.optionalWith(Schema.Number, { exact: true }),
-  championSeasonMilestone: Schema.optionalWith(Schema.Number, { exact: true }),
+  championId: Json.Integer,
+  lastPlayTime: Json.Integer,
+  championLevel: Json.Integer,
+  championPoints: Json.Integer,
+  championPointsSinceLastLevel: Json.Integer,
+  markRequiredForNextLevel: Schema.optionalWith(Json.Integer, { exact: true }),
+  championSeasonMilestone: Schema.optionalWith(Json.Integer, { exact: true }),
   nextSeasonMilestone: Schema.optionalWith(LolChampionV4NextSeasonMilestones, { exact: true }),
-  tokensEarned: Schema.optionalWith(Schema.Number, { exact: true }),
+  tokensEarned: Schema.optionalWith(Json.Integer, { exact: true }),
   milestoneGrades: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
   summonerId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolChampionV4ChampionMastery" })
@@ -157,9 +159,9 @@ export type LolChampionV4ChampionMastery = typeof LolChampionV4ChampionMastery.T
  * @category champion-v3
  */
 export const LolChampionV3ChampionInfo = Schema.Struct({
-  maxNewPlayerLevel: Schema.Number,
-  freeChampionIdsForNewPlayers: Schema.Array(Schema.Number),
-  freeChampionIds: Schema.Array(Schema.Number)
+  maxNewPlayerLevel: Json.Integer,
+  freeChampionIdsForNewPlayers: Schema.Array(Json.Integer),
+  freeChampionIds: Schema.Array(Json.Integer)
 }).annotations({ identifier: "LolChampionV3ChampionInfo" })
 
 /**
@@ -195,10 +197,10 @@ export type LolClashV1Player = typeof LolClashV1Player.Type
  */
 export const LolClashV1Team = Schema.Struct({
   id: Schema.String,
-  tournamentId: Schema.Number,
+  tournamentId: Json.Integer,
   name: Schema.String,
-  iconId: Schema.Number,
-  tier: Schema.Number,
+  iconId: Json.Integer,
+  tier: Json.Integer,
   captain: Schema.String,
   abbreviation: Schema.String,
   players: Schema.Array(LolClashV1Player)
@@ -217,9 +219,9 @@ export type LolClashV1Team = typeof LolClashV1Team.Type
  * @category clash-v1
  */
 export const LolClashV1TournamentPhase = Schema.Struct({
-  id: Schema.Number,
-  registrationTime: Schema.Number,
-  startTime: Schema.Number,
+  id: Json.Integer,
+  registrationTime: Json.Integer,
+  startTime: Json.Integer,
   cancelled: Schema.Boolean
 }).annotations({ identifier: "LolClashV1TournamentPhase" })
 
@@ -236,8 +238,8 @@ export type LolClashV1TournamentPhase = typeof LolClashV1TournamentPhase.Type
  * @category clash-v1
  */
 export const LolClashV1Tournament = Schema.Struct({
-  id: Schema.Number,
-  themeId: Schema.Number,
+  id: Json.Integer,
+  themeId: Json.Integer,
   nameKey: Schema.String,
   nameKeySecondary: Schema.String,
   schedule: Schema.Array(LolClashV1TournamentPhase)
@@ -256,10 +258,10 @@ export type LolClashV1Tournament = typeof LolClashV1Tournament.Type
  * @category league-exp-v4
  */
 export const LolLeagueExpV4MiniSeries = Schema.Struct({
-  losses: Schema.Number,
+  losses: Json.Integer,
   progress: Schema.String,
-  target: Schema.Number,
-  wins: Schema.Number
+  target: Json.Integer,
+  wins: Json.Integer
 }).annotations({ identifier: "LolLeagueExpV4MiniSeries" })
 
 /**
@@ -281,9 +283,9 @@ export const LolLeagueExpV4LeagueEntry = Schema.Struct({
   queueType: Schema.String,
   tier: Schema.String,
   rank: Schema.String,
-  leaguePoints: Schema.Number,
-  wins: Schema.Number,
-  losses: Schema.Number,
+  leaguePoints: Json.Integer,
+  wins: Json.Integer,
+  losses: Json.Integer,
   hotStreak: Schema.Boolean,
   veteran: Schema.Boolean,
   freshBlood: Schema.Boolean,
@@ -304,10 +306,10 @@ export type LolLeagueExpV4LeagueEntry = typeof LolLeagueExpV4LeagueEntry.Type
  * @category league-v4
  */
 export const LolLeagueV4MiniSeries = Schema.Struct({
-  losses: Schema.Number,
+  losses: Json.Integer,
   progress: Schema.String,
-  target: Schema.Number,
-  wins: Schema.Number
+  target: Json.Integer,
+  wins: Json.Integer
 }).annotations({ identifier: "LolLeagueV4MiniSeries" })
 
 /**
@@ -324,14 +326,14 @@ export type LolLeagueV4MiniSeries = typeof LolLeagueV4MiniSeries.Type
  */
 export const LolLeagueV4LeagueItem = Schema.Struct({
   freshBlood: Schema.Boolean,
-  wins: Schema.Number,
+  wins: Json.Integer,
   miniSeries: Schema.optionalWith(LolLeagueV4MiniSeries, { exact: true }),
   inactive: Schema.Boolean,
   veteran: Schema.Boolean,
   hotStreak: Schema.Boolean,
   rank: Schema.String,
-  leaguePoints: Schema.Number,
-  losses: Schema.Number,
+  leaguePoints: Json.Integer,
+  losses: Json.Integer,
   puuid: Schema.String,
   summonerId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueV4LeagueItem" })
@@ -374,9 +376,9 @@ export const LolLeagueV4LeagueEntry = Schema.Struct({
   queueType: Schema.String,
   tier: Schema.optionalWith(Schema.String, { exact: true }),
   rank: Schema.optionalWith(Schema.String, { exact: true }),
-  leaguePoints: Schema.Number,
-  wins: Schema.Number,
-  losses: Schema.Number,
+  leaguePoints: Json.Integer,
+  wins: Json.Integer,
+  losses: Json.Integer,
   hotStreak: Schema.Boolean,
   veteran: Schema.Boolean,
   freshBlood: Schema.Boolean,
@@ -398,17 +400,17 @@ export type LolLeagueV4LeagueEntry = typeof LolLeagueV4LeagueEntry.Type
  * @category lol-challenges-v1
  */
 export const LolChallengesV1ChallengeConfigInfo = Schema.Struct({
-  id: Schema.Number,
+  id: Json.Integer,
   localizedNames: Schema.Record({
     key: Schema.String,
     value: Schema.Record({ key: Schema.String, value: Schema.String })
   }),
   state: Schema.String,
   tracking: Schema.optionalWith(Schema.String, { exact: true }),
-  startTimestamp: Schema.optionalWith(Schema.Number, { exact: true }),
-  endTimestamp: Schema.optionalWith(Schema.Number, { exact: true }),
+  startTimestamp: Schema.optionalWith(Json.Integer, { exact: true }),
+  endTimestamp: Schema.optionalWith(Json.Integer, { exact: true }),
   leaderboard: Schema.Boolean,
-  thresholds: Schema.Record({ key: Schema.String, value: Schema.Number })
+  thresholds: Schema.Record({ key: Schema.String, value: Json.Float })
 }).annotations({ identifier: "LolChallengesV1ChallengeConfigInfo" })
 
 /**
@@ -425,8 +427,8 @@ export type LolChallengesV1ChallengeConfigInfo = typeof LolChallengesV1Challenge
  */
 export const LolChallengesV1ApexPlayerInfo = Schema.Struct({
   puuid: Schema.String,
-  value: Schema.Number,
-  position: Schema.Number
+  value: Json.Float,
+  position: Json.Integer
 }).annotations({ identifier: "LolChallengesV1ApexPlayerInfo" })
 
 /**
@@ -442,13 +444,13 @@ export type LolChallengesV1ApexPlayerInfo = typeof LolChallengesV1ApexPlayerInfo
  * @category lol-challenges-v1
  */
 export const LolChallengesV1ChallengeInfo = Schema.Struct({
-  percentile: Schema.Number,
-  playersInLevel: Schema.optionalWith(Schema.Number, { exact: true }),
-  achievedTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  value: Schema.Number,
-  challengeId: Schema.Number,
+  percentile: Json.Float,
+  playersInLevel: Schema.optionalWith(Json.Integer, { exact: true }),
+  achievedTime: Schema.optionalWith(Json.Integer, { exact: true }),
+  value: Json.Float,
+  challengeId: Json.Integer,
   level: Schema.String,
-  position: Schema.optionalWith(Schema.Number, { exact: true })
+  position: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolChallengesV1ChallengeInfo" })
 
 /**
@@ -466,9 +468,9 @@ export type LolChallengesV1ChallengeInfo = typeof LolChallengesV1ChallengeInfo.T
 export const LolChallengesV1PlayerClientPreferences = Schema.Struct({
   bannerAccent: Schema.optionalWith(Schema.String, { exact: true }),
   title: Schema.optionalWith(Schema.String, { exact: true }),
-  challengeIds: Schema.optionalWith(Schema.Array(Schema.Number), { exact: true }),
+  challengeIds: Schema.optionalWith(Schema.Array(Json.Integer), { exact: true }),
   crestBorder: Schema.optionalWith(Schema.String, { exact: true }),
-  prestigeCrestBorderLevel: Schema.optionalWith(Schema.Number, { exact: true })
+  prestigeCrestBorderLevel: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolChallengesV1PlayerClientPreferences" })
 
 /**
@@ -485,10 +487,10 @@ export type LolChallengesV1PlayerClientPreferences = typeof LolChallengesV1Playe
  */
 export const LolChallengesV1ChallengePoint = Schema.Struct({
   level: Schema.String,
-  current: Schema.Number,
-  max: Schema.Number,
-  percentile: Schema.optionalWith(Schema.Number, { exact: true }),
-  position: Schema.optionalWith(Schema.Number, { exact: true })
+  current: Json.Integer,
+  max: Json.Integer,
+  percentile: Schema.optionalWith(Json.Float, { exact: true }),
+  position: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolChallengesV1ChallengePoint" })
 
 /**
@@ -541,153 +543,153 @@ export type LolMatchV5MatchMetadata = typeof LolMatchV5MatchMetadata.Type
  * @category match-v5
  */
 export const LolMatchV5MatchChallenges = Schema.Struct({
-  "12AssistStreakCount": Schema.optionalWith(Schema.Number, { exact: true }),
-  baronBuffGoldAdvantageOverThreshold: Schema.optionalWith(Schema.Number, { exact: true }),
-  controlWardTimeCoverageInRiverOrEnemyHalf: Schema.optionalWith(Schema.Number, { exact: true }),
-  earliestBaron: Schema.optionalWith(Schema.Number, { exact: true }),
-  earliestDragonTakedown: Schema.optionalWith(Schema.Number, { exact: true }),
-  earliestElderDragon: Schema.optionalWith(Schema.Number, { exact: true }),
-  earlyLaningPhaseGoldExpAdvantage: Schema.optionalWith(Schema.Number, { exact: true }),
-  fasterSupportQuestCompletion: Schema.optionalWith(Schema.Number, { exact: true }),
-  fastestLegendary: Schema.optionalWith(Schema.Number, { exact: true }),
-  hadAfkTeammate: Schema.optionalWith(Schema.Number, { exact: true }),
-  highestChampionDamage: Schema.optionalWith(Schema.Number, { exact: true }),
-  highestCrowdControlScore: Schema.optionalWith(Schema.Number, { exact: true }),
-  highestWardKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  junglerKillsEarlyJungle: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsOnLanersEarlyJungleAsJungler: Schema.optionalWith(Schema.Number, { exact: true }),
-  laningPhaseGoldExpAdvantage: Schema.optionalWith(Schema.Number, { exact: true }),
-  legendaryCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  maxCsAdvantageOnLaneOpponent: Schema.optionalWith(Schema.Number, { exact: true }),
-  maxLevelLeadLaneOpponent: Schema.optionalWith(Schema.Number, { exact: true }),
-  mostWardsDestroyedOneSweeper: Schema.optionalWith(Schema.Number, { exact: true }),
-  mythicItemUsed: Schema.optionalWith(Schema.Number, { exact: true }),
-  playedChampSelectPosition: Schema.optionalWith(Schema.Number, { exact: true }),
-  soloTurretsLategame: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsFirst25Minutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  teleportTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  thirdInhibitorDestroyedTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  threeWardsOneSweeperCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  visionScoreAdvantageLaneOpponent: Schema.optionalWith(Schema.Number, { exact: true }),
-  InfernalScalePickup: Schema.optionalWith(Schema.Number, { exact: true }),
-  fistBumpParticipation: Schema.optionalWith(Schema.Number, { exact: true }),
-  voidMonsterKill: Schema.optionalWith(Schema.Number, { exact: true }),
-  abilityUses: Schema.optionalWith(Schema.Number, { exact: true }),
-  acesBefore15Minutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  alliedJungleMonsterKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  baronTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  blastConeOppositeOpponentCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  bountyGold: Schema.optionalWith(Schema.Number, { exact: true }),
-  buffsStolen: Schema.optionalWith(Schema.Number, { exact: true }),
-  completeSupportQuestInTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  controlWardsPlaced: Schema.optionalWith(Schema.Number, { exact: true }),
-  damagePerMinute: Schema.optionalWith(Schema.Number, { exact: true }),
-  damageTakenOnTeamPercentage: Schema.optionalWith(Schema.Number, { exact: true }),
-  dancedWithRiftHerald: Schema.optionalWith(Schema.Number, { exact: true }),
-  deathsByEnemyChamps: Schema.optionalWith(Schema.Number, { exact: true }),
-  dodgeSkillShotsSmallWindow: Schema.optionalWith(Schema.Number, { exact: true }),
-  doubleAces: Schema.optionalWith(Schema.Number, { exact: true }),
-  dragonTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  legendaryItemUsed: Schema.optionalWith(Schema.Array(Schema.Number), { exact: true }),
-  effectiveHealAndShielding: Schema.optionalWith(Schema.Number, { exact: true }),
-  elderDragonKillsWithOpposingSoul: Schema.optionalWith(Schema.Number, { exact: true }),
-  elderDragonMultikills: Schema.optionalWith(Schema.Number, { exact: true }),
-  enemyChampionImmobilizations: Schema.optionalWith(Schema.Number, { exact: true }),
-  enemyJungleMonsterKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  epicMonsterKillsNearEnemyJungler: Schema.optionalWith(Schema.Number, { exact: true }),
-  epicMonsterKillsWithin30SecondsOfSpawn: Schema.optionalWith(Schema.Number, { exact: true }),
-  epicMonsterSteals: Schema.optionalWith(Schema.Number, { exact: true }),
-  epicMonsterStolenWithoutSmite: Schema.optionalWith(Schema.Number, { exact: true }),
-  firstTurretKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  firstTurretKilledTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  flawlessAces: Schema.optionalWith(Schema.Number, { exact: true }),
-  fullTeamTakedown: Schema.optionalWith(Schema.Number, { exact: true }),
-  gameLength: Schema.optionalWith(Schema.Number, { exact: true }),
-  getTakedownsInAllLanesEarlyJungleAsLaner: Schema.optionalWith(Schema.Number, { exact: true }),
-  goldPerMinute: Schema.optionalWith(Schema.Number, { exact: true }),
-  hadOpenNexus: Schema.optionalWith(Schema.Number, { exact: true }),
-  immobilizeAndKillWithAlly: Schema.optionalWith(Schema.Number, { exact: true }),
-  initialBuffCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  initialCrabCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  jungleCsBefore10Minutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  junglerTakedownsNearDamagedEpicMonster: Schema.optionalWith(Schema.Number, { exact: true }),
-  kda: Schema.optionalWith(Schema.Number, { exact: true }),
-  killAfterHiddenWithAlly: Schema.optionalWith(Schema.Number, { exact: true }),
-  killedChampTookFullTeamDamageSurvived: Schema.optionalWith(Schema.Number, { exact: true }),
-  killingSprees: Schema.optionalWith(Schema.Number, { exact: true }),
-  killParticipation: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsNearEnemyTurret: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsOnOtherLanesEarlyJungleAsLaner: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsOnRecentlyHealedByAramPack: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsUnderOwnTurret: Schema.optionalWith(Schema.Number, { exact: true }),
-  killsWithHelpFromEpicMonster: Schema.optionalWith(Schema.Number, { exact: true }),
-  knockEnemyIntoTeamAndKill: Schema.optionalWith(Schema.Number, { exact: true }),
-  kTurretsDestroyedBeforePlatesFall: Schema.optionalWith(Schema.Number, { exact: true }),
-  landSkillShotsEarlyGame: Schema.optionalWith(Schema.Number, { exact: true }),
-  laneMinionsFirst10Minutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  lostAnInhibitor: Schema.optionalWith(Schema.Number, { exact: true }),
-  maxKillDeficit: Schema.optionalWith(Schema.Number, { exact: true }),
-  mejaisFullStackInTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  moreEnemyJungleThanOpponent: Schema.optionalWith(Schema.Number, { exact: true }),
-  multiKillOneSpell: Schema.optionalWith(Schema.Number, { exact: true }),
-  multikills: Schema.optionalWith(Schema.Number, { exact: true }),
-  multikillsAfterAggressiveFlash: Schema.optionalWith(Schema.Number, { exact: true }),
-  multiTurretRiftHeraldCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  outerTurretExecutesBefore10Minutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  outnumberedKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  outnumberedNexusKill: Schema.optionalWith(Schema.Number, { exact: true }),
-  perfectDragonSoulsTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  perfectGame: Schema.optionalWith(Schema.Number, { exact: true }),
-  pickKillWithAlly: Schema.optionalWith(Schema.Number, { exact: true }),
-  poroExplosions: Schema.optionalWith(Schema.Number, { exact: true }),
-  quickCleanse: Schema.optionalWith(Schema.Number, { exact: true }),
-  quickFirstTurret: Schema.optionalWith(Schema.Number, { exact: true }),
-  quickSoloKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  riftHeraldTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  saveAllyFromDeath: Schema.optionalWith(Schema.Number, { exact: true }),
-  scuttleCrabKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  shortestTimeToAceFromFirstTakedown: Schema.optionalWith(Schema.Number, { exact: true }),
-  skillshotsDodged: Schema.optionalWith(Schema.Number, { exact: true }),
-  skillshotsHit: Schema.optionalWith(Schema.Number, { exact: true }),
-  snowballsHit: Schema.optionalWith(Schema.Number, { exact: true }),
-  soloBaronKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_DefeatAatrox: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_DefeatBriar: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_DefeatMiniBosses: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_EvolveWeapon: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_Have3Passives: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_KillEnemy: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_PickupGold: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_ReachLevel50: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_Survive15Min: Schema.optionalWith(Schema.Number, { exact: true }),
-  SWARM_WinWith5EvolvedWeapons: Schema.optionalWith(Schema.Number, { exact: true }),
-  soloKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  stealthWardsPlaced: Schema.optionalWith(Schema.Number, { exact: true }),
-  survivedSingleDigitHpCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  survivedThreeImmobilizesInFight: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownOnFirstTurret: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsAfterGainingLevelAdvantage: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsBeforeJungleMinionSpawn: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsFirstXMinutes: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsInAlcove: Schema.optionalWith(Schema.Number, { exact: true }),
-  takedownsInEnemyFountain: Schema.optionalWith(Schema.Number, { exact: true }),
-  teamBaronKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  teamDamagePercentage: Schema.optionalWith(Schema.Number, { exact: true }),
-  teamElderDragonKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  teamRiftHeraldKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  tookLargeDamageSurvived: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretPlatesTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretsTakenWithRiftHerald: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  twentyMinionsIn3SecondsCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  twoWardsOneSweeperCount: Schema.optionalWith(Schema.Number, { exact: true }),
-  unseenRecalls: Schema.optionalWith(Schema.Number, { exact: true }),
-  visionScorePerMinute: Schema.optionalWith(Schema.Number, { exact: true }),
-  wardsGuarded: Schema.optionalWith(Schema.Number, { exact: true }),
-  wardTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  wardTakedownsBefore20M: Schema.optionalWith(Schema.Number, { exact: true }),
-  HealFromMapSources: Schema.optionalWith(Schema.Number, { exact: true })
+  "12AssistStreakCount": Schema.optionalWith(Json.Integer, { exact: true }),
+  baronBuffGoldAdvantageOverThreshold: Schema.optionalWith(Json.Integer, { exact: true }),
+  controlWardTimeCoverageInRiverOrEnemyHalf: Schema.optionalWith(Json.Float, { exact: true }),
+  earliestBaron: Schema.optionalWith(Json.Float, { exact: true }),
+  earliestDragonTakedown: Schema.optionalWith(Json.Float, { exact: true }),
+  earliestElderDragon: Schema.optionalWith(Json.Float, { exact: true }),
+  earlyLaningPhaseGoldExpAdvantage: Schema.optionalWith(Json.Float, { exact: true }),
+  fasterSupportQuestCompletion: Schema.optionalWith(Json.Integer, { exact: true }),
+  fastestLegendary: Schema.optionalWith(Json.Float, { exact: true }),
+  hadAfkTeammate: Schema.optionalWith(Json.Integer, { exact: true }),
+  highestChampionDamage: Schema.optionalWith(Json.Integer, { exact: true }),
+  highestCrowdControlScore: Schema.optionalWith(Json.Integer, { exact: true }),
+  highestWardKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  junglerKillsEarlyJungle: Schema.optionalWith(Json.Integer, { exact: true }),
+  killsOnLanersEarlyJungleAsJungler: Schema.optionalWith(Json.Integer, { exact: true }),
+  laningPhaseGoldExpAdvantage: Schema.optionalWith(Json.Integer, { exact: true }),
+  legendaryCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  maxCsAdvantageOnLaneOpponent: Schema.optionalWith(Json.Float, { exact: true }),
+  maxLevelLeadLaneOpponent: Schema.optionalWith(Json.Integer, { exact: true }),
+  mostWardsDestroyedOneSweeper: Schema.optionalWith(Json.Integer, { exact: true }),
+  mythicItemUsed: Schema.optionalWith(Json.Integer, { exact: true }),
+  playedChampSelectPosition: Schema.optionalWith(Json.Integer, { exact: true }),
+  soloTurretsLategame: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsFirst25Minutes: Schema.optionalWith(Json.Integer, { exact: true }),
+  teleportTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  thirdInhibitorDestroyedTime: Schema.optionalWith(Json.Float, { exact: true }),
+  threeWardsOneSweeperCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  visionScoreAdvantageLaneOpponent: Schema.optionalWith(Json.Float, { exact: true }),
+  InfernalScalePickup: Schema.optionalWith(Json.Integer, { exact: true }),
+  fistBumpParticipation: Schema.optionalWith(Json.Integer, { exact: true }),
+  voidMonsterKill: Schema.optionalWith(Json.Integer, { exact: true }),
+  abilityUses: Schema.optionalWith(Json.Integer, { exact: true }),
+  acesBefore15Minutes: Schema.optionalWith(Json.Integer, { exact: true }),
+  alliedJungleMonsterKills: Schema.optionalWith(Json.Float, { exact: true }),
+  baronTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  blastConeOppositeOpponentCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  bountyGold: Schema.optionalWith(Json.Float, { exact: true }),
+  buffsStolen: Schema.optionalWith(Json.Integer, { exact: true }),
+  completeSupportQuestInTime: Schema.optionalWith(Json.Integer, { exact: true }),
+  controlWardsPlaced: Schema.optionalWith(Json.Integer, { exact: true }),
+  damagePerMinute: Schema.optionalWith(Json.Float, { exact: true }),
+  damageTakenOnTeamPercentage: Schema.optionalWith(Json.Float, { exact: true }),
+  dancedWithRiftHerald: Schema.optionalWith(Json.Integer, { exact: true }),
+  deathsByEnemyChamps: Schema.optionalWith(Json.Integer, { exact: true }),
+  dodgeSkillShotsSmallWindow: Schema.optionalWith(Json.Integer, { exact: true }),
+  doubleAces: Schema.optionalWith(Json.Integer, { exact: true }),
+  dragonTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  legendaryItemUsed: Schema.optionalWith(Schema.Array(Json.Integer), { exact: true }),
+  effectiveHealAndShielding: Schema.optionalWith(Json.Float, { exact: true }),
+  elderDragonKillsWithOpposingSoul: Schema.optionalWith(Json.Integer, { exact: true }),
+  elderDragonMultikills: Schema.optionalWith(Json.Integer, { exact: true }),
+  enemyChampionImmobilizations: Schema.optionalWith(Json.Integer, { exact: true }),
+  enemyJungleMonsterKills: Schema.optionalWith(Json.Float, { exact: true }),
+  epicMonsterKillsNearEnemyJungler: Schema.optionalWith(Json.Integer, { exact: true }),
+  epicMonsterKillsWithin30SecondsOfSpawn: Schema.optionalWith(Json.Integer, { exact: true }),
+  epicMonsterSteals: Schema.optionalWith(Json.Integer, { exact: true }),
+  epicMonsterStolenWithoutSmite: Schema.optionalWith(Json.Integer, { exact: true }),
+  firstTurretKilled: Schema.optionalWith(Json.Float, { exact: true }),
+  firstTurretKilledTime: Schema.optionalWith(Json.Float, { exact: true }),
+  flawlessAces: Schema.optionalWith(Json.Integer, { exact: true }),
+  fullTeamTakedown: Schema.optionalWith(Json.Integer, { exact: true }),
+  gameLength: Schema.optionalWith(Json.Float, { exact: true }),
+  getTakedownsInAllLanesEarlyJungleAsLaner: Schema.optionalWith(Json.Integer, { exact: true }),
+  goldPerMinute: Schema.optionalWith(Json.Float, { exact: true }),
+  hadOpenNexus: Schema.optionalWith(Json.Integer, { exact: true }),
+  immobilizeAndKillWithAlly: Schema.optionalWith(Json.Integer, { exact: true }),
+  initialBuffCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  initialCrabCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  jungleCsBefore10Minutes: Schema.optionalWith(Json.Float, { exact: true }),
+  junglerTakedownsNearDamagedEpicMonster: Schema.optionalWith(Json.Integer, { exact: true }),
+  kda: Schema.optionalWith(Json.Float, { exact: true }),
+  killAfterHiddenWithAlly: Schema.optionalWith(Json.Integer, { exact: true }),
+  killedChampTookFullTeamDamageSurvived: Schema.optionalWith(Json.Integer, { exact: true }),
+  killingSprees: Schema.optionalWith(Json.Integer, { exact: true }),
+  killParticipation: Schema.optionalWith(Json.Float, { exact: true }),
+  killsNearEnemyTurret: Schema.optionalWith(Json.Integer, { exact: true }),
+  killsOnOtherLanesEarlyJungleAsLaner: Schema.optionalWith(Json.Integer, { exact: true }),
+  killsOnRecentlyHealedByAramPack: Schema.optionalWith(Json.Integer, { exact: true }),
+  killsUnderOwnTurret: Schema.optionalWith(Json.Integer, { exact: true }),
+  killsWithHelpFromEpicMonster: Schema.optionalWith(Json.Integer, { exact: true }),
+  knockEnemyIntoTeamAndKill: Schema.optionalWith(Json.Integer, { exact: true }),
+  kTurretsDestroyedBeforePlatesFall: Schema.optionalWith(Json.Integer, { exact: true }),
+  landSkillShotsEarlyGame: Schema.optionalWith(Json.Integer, { exact: true }),
+  laneMinionsFirst10Minutes: Schema.optionalWith(Json.Integer, { exact: true }),
+  lostAnInhibitor: Schema.optionalWith(Json.Integer, { exact: true }),
+  maxKillDeficit: Schema.optionalWith(Json.Integer, { exact: true }),
+  mejaisFullStackInTime: Schema.optionalWith(Json.Integer, { exact: true }),
+  moreEnemyJungleThanOpponent: Schema.optionalWith(Json.Float, { exact: true }),
+  multiKillOneSpell: Schema.optionalWith(Json.Integer, { exact: true }),
+  multikills: Schema.optionalWith(Json.Integer, { exact: true }),
+  multikillsAfterAggressiveFlash: Schema.optionalWith(Json.Integer, { exact: true }),
+  multiTurretRiftHeraldCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  outerTurretExecutesBefore10Minutes: Schema.optionalWith(Json.Integer, { exact: true }),
+  outnumberedKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  outnumberedNexusKill: Schema.optionalWith(Json.Integer, { exact: true }),
+  perfectDragonSoulsTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  perfectGame: Schema.optionalWith(Json.Integer, { exact: true }),
+  pickKillWithAlly: Schema.optionalWith(Json.Integer, { exact: true }),
+  poroExplosions: Schema.optionalWith(Json.Integer, { exact: true }),
+  quickCleanse: Schema.optionalWith(Json.Integer, { exact: true }),
+  quickFirstTurret: Schema.optionalWith(Json.Integer, { exact: true }),
+  quickSoloKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  riftHeraldTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  saveAllyFromDeath: Schema.optionalWith(Json.Integer, { exact: true }),
+  scuttleCrabKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  shortestTimeToAceFromFirstTakedown: Schema.optionalWith(Json.Float, { exact: true }),
+  skillshotsDodged: Schema.optionalWith(Json.Integer, { exact: true }),
+  skillshotsHit: Schema.optionalWith(Json.Integer, { exact: true }),
+  snowballsHit: Schema.optionalWith(Json.Integer, { exact: true }),
+  soloBaronKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_DefeatAatrox: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_DefeatBriar: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_DefeatMiniBosses: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_EvolveWeapon: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_Have3Passives: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_KillEnemy: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_PickupGold: Schema.optionalWith(Json.Float, { exact: true }),
+  SWARM_ReachLevel50: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_Survive15Min: Schema.optionalWith(Json.Integer, { exact: true }),
+  SWARM_WinWith5EvolvedWeapons: Schema.optionalWith(Json.Integer, { exact: true }),
+  soloKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  stealthWardsPlaced: Schema.optionalWith(Json.Integer, { exact: true }),
+  survivedSingleDigitHpCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  survivedThreeImmobilizesInFight: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownOnFirstTurret: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsAfterGainingLevelAdvantage: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsBeforeJungleMinionSpawn: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsFirstXMinutes: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsInAlcove: Schema.optionalWith(Json.Integer, { exact: true }),
+  takedownsInEnemyFountain: Schema.optionalWith(Json.Integer, { exact: true }),
+  teamBaronKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  teamDamagePercentage: Schema.optionalWith(Json.Float, { exact: true }),
+  teamElderDragonKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  teamRiftHeraldKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  tookLargeDamageSurvived: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretPlatesTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretsTakenWithRiftHerald: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  twentyMinionsIn3SecondsCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  twoWardsOneSweeperCount: Schema.optionalWith(Json.Integer, { exact: true }),
+  unseenRecalls: Schema.optionalWith(Json.Integer, { exact: true }),
+  visionScorePerMinute: Schema.optionalWith(Json.Float, { exact: true }),
+  wardsGuarded: Schema.optionalWith(Json.Integer, { exact: true }),
+  wardTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  wardTakedownsBefore20M: Schema.optionalWith(Json.Integer, { exact: true }),
+  HealFromMapSources: Schema.optionalWith(Json.Float, { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchChallenges" })
 
 /**
@@ -703,30 +705,30 @@ export type LolMatchV5MatchChallenges = typeof LolMatchV5MatchChallenges.Type
  * @category match-v5
  */
 export const LolMatchV5MatchMissions = Schema.Struct({
-  playerScore0: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore0: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore1: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore1: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore2: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore2: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore3: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore3: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore4: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore4: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore5: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore5: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore6: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore6: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore7: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore7: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore8: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore8: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore9: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore9: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore10: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore10: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore11: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore11: Schema.optionalWith(Schema.Number, { exact: true })
+  playerScore0: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore0: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore1: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore1: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore2: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore2: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore3: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore3: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore4: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore4: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore5: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore5: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore6: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore6: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore7: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore7: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore8: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore8: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore9: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore9: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore10: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore10: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore11: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore11: Schema.optionalWith(Json.Float, { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchMissions" })
 
 /**
@@ -742,9 +744,9 @@ export type LolMatchV5MatchMissions = typeof LolMatchV5MatchMissions.Type
  * @category match-v5
  */
 export const LolMatchV5MatchPerkStats = Schema.Struct({
-  defense: Schema.Number,
-  flex: Schema.Number,
-  offense: Schema.Number
+  defense: Json.Integer,
+  flex: Json.Integer,
+  offense: Json.Integer
 }).annotations({ identifier: "LolMatchV5MatchPerkStats" })
 
 /**
@@ -760,10 +762,10 @@ export type LolMatchV5MatchPerkStats = typeof LolMatchV5MatchPerkStats.Type
  * @category match-v5
  */
 export const LolMatchV5MatchPerkStyleSelection = Schema.Struct({
-  perk: Schema.Number,
-  var1: Schema.optionalWith(Schema.Number, { exact: true }),
-  var2: Schema.optionalWith(Schema.Number, { exact: true }),
-  var3: Schema.optionalWith(Schema.Number, { exact: true })
+  perk: Json.Integer,
+  var1: Schema.optionalWith(Json.Integer, { exact: true }),
+  var2: Schema.optionalWith(Json.Integer, { exact: true }),
+  var3: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchPerkStyleSelection" })
 
 /**
@@ -781,7 +783,7 @@ export type LolMatchV5MatchPerkStyleSelection = typeof LolMatchV5MatchPerkStyleS
 export const LolMatchV5MatchPerkStyle = Schema.Struct({
   description: Schema.String,
   selections: Schema.Array(LolMatchV5MatchPerkStyleSelection),
-  style: Schema.Number
+  style: Json.Integer
 }).annotations({ identifier: "LolMatchV5MatchPerkStyle" })
 
 /**
@@ -814,7 +816,7 @@ export type LolMatchV5MatchPerks = typeof LolMatchV5MatchPerks.Type
  * @category match-v5
  */
 export const LolMatchV5ParticipantPlayerBehavior = Schema.Struct({
-  PlayerBehavior_IsHeroInCombat: Schema.optionalWith(Schema.Number, { exact: true })
+  PlayerBehavior_IsHeroInCombat: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolMatchV5ParticipantPlayerBehavior" })
 
 /**
@@ -830,168 +832,168 @@ export type LolMatchV5ParticipantPlayerBehavior = typeof LolMatchV5ParticipantPl
  * @category match-v5
  */
 export const LolMatchV5MatchParticipant = Schema.Struct({
-  allInPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  assistMePings: Schema.optionalWith(Schema.Number, { exact: true }),
-  assists: Schema.Number,
-  baronKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  bountyLevel: Schema.optionalWith(Schema.Number, { exact: true }),
-  champExperience: Schema.optionalWith(Schema.Number, { exact: true }),
-  champLevel: Schema.optionalWith(Schema.Number, { exact: true }),
-  championId: Schema.Number,
+  allInPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  assistMePings: Schema.optionalWith(Json.Integer, { exact: true }),
+  assists: Json.Integer,
+  baronKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  bountyLevel: Schema.optionalWith(Json.Integer, { exact: true }),
+  champExperience: Schema.optionalWith(Json.Integer, { exact: true }),
+  champLevel: Schema.optionalWith(Json.Integer, { exact: true }),
+  championId: Json.Integer,
   championName: Schema.String,
-  commandPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  championTransform: Schema.optionalWith(Schema.Number, { exact: true }),
-  consumablesPurchased: Schema.optionalWith(Schema.Number, { exact: true }),
+  commandPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  championTransform: Schema.optionalWith(Json.Integer, { exact: true }),
+  consumablesPurchased: Schema.optionalWith(Json.Integer, { exact: true }),
   challenges: Schema.optionalWith(LolMatchV5MatchChallenges, { exact: true }),
-  damageDealtToBuildings: Schema.optionalWith(Schema.Number, { exact: true }),
-  damageDealtToObjectives: Schema.optionalWith(Schema.Number, { exact: true }),
-  damageDealtToTurrets: Schema.optionalWith(Schema.Number, { exact: true }),
-  damageSelfMitigated: Schema.optionalWith(Schema.Number, { exact: true }),
-  deaths: Schema.Number,
-  detectorWardsPlaced: Schema.optionalWith(Schema.Number, { exact: true }),
-  doubleKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  dragonKills: Schema.optionalWith(Schema.Number, { exact: true }),
+  damageDealtToBuildings: Schema.optionalWith(Json.Integer, { exact: true }),
+  damageDealtToObjectives: Schema.optionalWith(Json.Integer, { exact: true }),
+  damageDealtToTurrets: Schema.optionalWith(Json.Integer, { exact: true }),
+  damageSelfMitigated: Schema.optionalWith(Json.Integer, { exact: true }),
+  deaths: Json.Integer,
+  detectorWardsPlaced: Schema.optionalWith(Json.Integer, { exact: true }),
+  doubleKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  dragonKills: Schema.optionalWith(Json.Integer, { exact: true }),
   eligibleForProgression: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  enemyMissingPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  enemyVisionPings: Schema.optionalWith(Schema.Number, { exact: true }),
+  enemyMissingPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  enemyVisionPings: Schema.optionalWith(Json.Integer, { exact: true }),
   firstBloodAssist: Schema.optionalWith(Schema.Boolean, { exact: true }),
   firstBloodKill: Schema.optionalWith(Schema.Boolean, { exact: true }),
   firstTowerAssist: Schema.optionalWith(Schema.Boolean, { exact: true }),
   firstTowerKill: Schema.optionalWith(Schema.Boolean, { exact: true }),
   gameEndedInEarlySurrender: Schema.optionalWith(Schema.Boolean, { exact: true }),
   gameEndedInSurrender: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  holdPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  getBackPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  goldEarned: Schema.optionalWith(Schema.Number, { exact: true }),
-  goldSpent: Schema.optionalWith(Schema.Number, { exact: true }),
+  holdPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  getBackPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  goldEarned: Schema.optionalWith(Json.Integer, { exact: true }),
+  goldSpent: Schema.optionalWith(Json.Integer, { exact: true }),
   individualPosition: Schema.optionalWith(Schema.String, { exact: true }),
-  inhibitorKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  inhibitorTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  inhibitorsLost: Schema.optionalWith(Schema.Number, { exact: true }),
-  item0: Schema.optionalWith(Schema.Number, { exact: true }),
-  item1: Schema.optionalWith(Schema.Number, { exact: true }),
-  item2: Schema.optionalWith(Schema.Number, { exact: true }),
-  item3: Schema.optionalWith(Schema.Number, { exact: true }),
-  item4: Schema.optionalWith(Schema.Number, { exact: true }),
-  item5: Schema.optionalWith(Schema.Number, { exact: true }),
-  item6: Schema.optionalWith(Schema.Number, { exact: true }),
-  itemsPurchased: Schema.optionalWith(Schema.Number, { exact: true }),
-  killingSprees: Schema.optionalWith(Schema.Number, { exact: true }),
-  kills: Schema.Number,
+  inhibitorKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  inhibitorTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  inhibitorsLost: Schema.optionalWith(Json.Integer, { exact: true }),
+  item0: Schema.optionalWith(Json.Integer, { exact: true }),
+  item1: Schema.optionalWith(Json.Integer, { exact: true }),
+  item2: Schema.optionalWith(Json.Integer, { exact: true }),
+  item3: Schema.optionalWith(Json.Integer, { exact: true }),
+  item4: Schema.optionalWith(Json.Integer, { exact: true }),
+  item5: Schema.optionalWith(Json.Integer, { exact: true }),
+  item6: Schema.optionalWith(Json.Integer, { exact: true }),
+  itemsPurchased: Schema.optionalWith(Json.Integer, { exact: true }),
+  killingSprees: Schema.optionalWith(Json.Integer, { exact: true }),
+  kills: Json.Integer,
   lane: Schema.optionalWith(Schema.String, { exact: true }),
-  largestCriticalStrike: Schema.optionalWith(Schema.Number, { exact: true }),
-  largestKillingSpree: Schema.optionalWith(Schema.Number, { exact: true }),
-  largestMultiKill: Schema.optionalWith(Schema.Number, { exact: true }),
-  longestTimeSpentLiving: Schema.optionalWith(Schema.Number, { exact: true }),
-  magicDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  magicDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  magicDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
+  largestCriticalStrike: Schema.optionalWith(Json.Integer, { exact: true }),
+  largestKillingSpree: Schema.optionalWith(Json.Integer, { exact: true }),
+  largestMultiKill: Schema.optionalWith(Json.Integer, { exact: true }),
+  longestTimeSpentLiving: Schema.optionalWith(Json.Integer, { exact: true }),
+  magicDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  magicDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  magicDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
   missions: Schema.optionalWith(LolMatchV5MatchMissions, { exact: true }),
-  neutralMinionsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  needVisionPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  nexusKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  nexusTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  nexusLost: Schema.optionalWith(Schema.Number, { exact: true }),
-  objectivesStolen: Schema.optionalWith(Schema.Number, { exact: true }),
-  objectivesStolenAssists: Schema.optionalWith(Schema.Number, { exact: true }),
-  onMyWayPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  participantId: Schema.Number,
-  playerScore0: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore0: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore1: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore1: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore2: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore2: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore3: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore3: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore4: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore4: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore5: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore5: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore6: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore6: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore7: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore7: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore8: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore8: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore9: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore9: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore10: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore10: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerScore11: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore11: Schema.optionalWith(Schema.Number, { exact: true }),
-  pentaKills: Schema.optionalWith(Schema.Number, { exact: true }),
+  neutralMinionsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  needVisionPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  nexusKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  nexusTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  nexusLost: Schema.optionalWith(Json.Integer, { exact: true }),
+  objectivesStolen: Schema.optionalWith(Json.Integer, { exact: true }),
+  objectivesStolenAssists: Schema.optionalWith(Json.Integer, { exact: true }),
+  onMyWayPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  participantId: Json.Integer,
+  playerScore0: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore0: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore1: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore1: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore2: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore2: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore3: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore3: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore4: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore4: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore5: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore5: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore6: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore6: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore7: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore7: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore8: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore8: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore9: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore9: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore10: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore10: Schema.optionalWith(Json.Float, { exact: true }),
+  playerScore11: Schema.optionalWith(Json.Float, { exact: true }),
+  PlayerScore11: Schema.optionalWith(Json.Float, { exact: true }),
+  pentaKills: Schema.optionalWith(Json.Integer, { exact: true }),
   perks: Schema.optionalWith(LolMatchV5MatchPerks, { exact: true }),
-  physicalDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  physicalDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  physicalDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  placement: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment1: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment2: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment3: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment4: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerSubteamId: Schema.optionalWith(Schema.Number, { exact: true }),
-  pushPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  profileIcon: Schema.optionalWith(Schema.Number, { exact: true }),
+  physicalDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  physicalDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  physicalDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  placement: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment1: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment2: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment3: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment4: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerSubteamId: Schema.optionalWith(Json.Integer, { exact: true }),
+  pushPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  profileIcon: Schema.optionalWith(Json.Integer, { exact: true }),
   puuid: Schema.String,
-  quadraKills: Schema.optionalWith(Schema.Number, { exact: true }),
+  quadraKills: Schema.optionalWith(Json.Integer, { exact: true }),
   riotIdGameName: Schema.optionalWith(Schema.String, { exact: true }),
   riotIdTagline: Schema.optionalWith(Schema.String, { exact: true }),
   role: Schema.optionalWith(Schema.String, { exact: true }),
-  sightWardsBoughtInGame: Schema.optionalWith(Schema.Number, { exact: true }),
-  spell1Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  spell2Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  spell3Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  spell4Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  subteamPlacement: Schema.optionalWith(Schema.Number, { exact: true }),
-  summoner1Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  summoner1Id: Schema.optionalWith(Schema.Number, { exact: true }),
-  summoner2Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  summoner2Id: Schema.optionalWith(Schema.Number, { exact: true }),
+  sightWardsBoughtInGame: Schema.optionalWith(Json.Integer, { exact: true }),
+  spell1Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  spell2Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  spell3Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  spell4Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  subteamPlacement: Schema.optionalWith(Json.Integer, { exact: true }),
+  summoner1Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  summoner1Id: Schema.optionalWith(Json.Integer, { exact: true }),
+  summoner2Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  summoner2Id: Schema.optionalWith(Json.Integer, { exact: true }),
   summonerId: Schema.optionalWith(Schema.String, { exact: true }),
-  summonerLevel: Schema.optionalWith(Schema.Number, { exact: true }),
+  summonerLevel: Schema.optionalWith(Json.Integer, { exact: true }),
   summonerName: Schema.optionalWith(Schema.String, { exact: true }),
   teamEarlySurrendered: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  teamId: Schema.Number,
+  teamId: Json.Integer,
   teamPosition: Schema.optionalWith(Schema.String, { exact: true }),
-  timeCCingOthers: Schema.optionalWith(Schema.Number, { exact: true }),
-  timePlayed: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalAllyJungleMinionsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalDamageShieldedOnTeammates: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalEnemyJungleMinionsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalHeal: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalHealsOnTeammates: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalMinionsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalTimeCCDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalTimeSpentDead: Schema.optionalWith(Schema.Number, { exact: true }),
-  totalUnitsHealed: Schema.optionalWith(Schema.Number, { exact: true }),
-  tripleKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  trueDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  trueDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  trueDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretTakedowns: Schema.optionalWith(Schema.Number, { exact: true }),
-  turretsLost: Schema.optionalWith(Schema.Number, { exact: true }),
-  unrealKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  visionScore: Schema.optionalWith(Schema.Number, { exact: true }),
-  visionClearedPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  visionWardsBoughtInGame: Schema.optionalWith(Schema.Number, { exact: true }),
-  wardsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  wardsPlaced: Schema.optionalWith(Schema.Number, { exact: true }),
+  timeCCingOthers: Schema.optionalWith(Json.Integer, { exact: true }),
+  timePlayed: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalAllyJungleMinionsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalDamageShieldedOnTeammates: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalEnemyJungleMinionsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalHeal: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalHealsOnTeammates: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalMinionsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalTimeCCDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalTimeSpentDead: Schema.optionalWith(Json.Integer, { exact: true }),
+  totalUnitsHealed: Schema.optionalWith(Json.Integer, { exact: true }),
+  tripleKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  trueDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  trueDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  trueDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretTakedowns: Schema.optionalWith(Json.Integer, { exact: true }),
+  turretsLost: Schema.optionalWith(Json.Integer, { exact: true }),
+  unrealKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  visionScore: Schema.optionalWith(Json.Integer, { exact: true }),
+  visionClearedPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  visionWardsBoughtInGame: Schema.optionalWith(Json.Integer, { exact: true }),
+  wardsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  wardsPlaced: Schema.optionalWith(Json.Integer, { exact: true }),
   win: Schema.Boolean,
-  baitPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  dangerPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  basicPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment5: Schema.optionalWith(Schema.Number, { exact: true }),
-  playerAugment6: Schema.optionalWith(Schema.Number, { exact: true }),
+  baitPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  dangerPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  basicPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment5: Schema.optionalWith(Json.Integer, { exact: true }),
+  playerAugment6: Schema.optionalWith(Json.Integer, { exact: true }),
   riotIdName: Schema.optionalWith(Schema.String, { exact: true }),
-  retreatPings: Schema.optionalWith(Schema.Number, { exact: true }),
-  championSkinId: Schema.optionalWith(Schema.Number, { exact: true }),
-  damageDealtToEpicMonsters: Schema.optionalWith(Schema.Number, { exact: true }),
-  roleBoundItem: Schema.optionalWith(Schema.Number, { exact: true }),
+  retreatPings: Schema.optionalWith(Json.Integer, { exact: true }),
+  championSkinId: Schema.optionalWith(Json.Integer, { exact: true }),
+  damageDealtToEpicMonsters: Schema.optionalWith(Json.Integer, { exact: true }),
+  roleBoundItem: Schema.optionalWith(Json.Integer, { exact: true }),
   PlayerBehavior: Schema.optionalWith(LolMatchV5ParticipantPlayerBehavior, { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchParticipant" })
 
@@ -1008,8 +1010,8 @@ export type LolMatchV5MatchParticipant = typeof LolMatchV5MatchParticipant.Type
  * @category match-v5
  */
 export const LolMatchV5MatchBan = Schema.Struct({
-  championId: Schema.Number,
-  pickTurn: Schema.Number
+  championId: Json.Integer,
+  pickTurn: Json.Integer
 }).annotations({ identifier: "LolMatchV5MatchBan" })
 
 /**
@@ -1026,7 +1028,7 @@ export type LolMatchV5MatchBan = typeof LolMatchV5MatchBan.Type
  */
 export const LolMatchV5MatchObjective = Schema.Struct({
   first: Schema.Boolean,
-  kills: Schema.Number
+  kills: Json.Integer
 }).annotations({ identifier: "LolMatchV5MatchObjective" })
 
 /**
@@ -1065,7 +1067,7 @@ export type LolMatchV5MatchObjectives = typeof LolMatchV5MatchObjectives.Type
  * @category match-v5
  */
 export const LolMatchV5MatchFeat = Schema.Struct({
-  featState: Schema.optionalWith(Schema.Number, { exact: true })
+  featState: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchFeat" })
 
 /**
@@ -1083,7 +1085,7 @@ export type LolMatchV5MatchFeat = typeof LolMatchV5MatchFeat.Type
 export const LolMatchV5MatchTeam = Schema.Struct({
   bans: Schema.optionalWith(Schema.Array(LolMatchV5MatchBan), { exact: true }),
   objectives: Schema.optionalWith(LolMatchV5MatchObjectives, { exact: true }),
-  teamId: Schema.Number,
+  teamId: Json.Integer,
   win: Schema.Boolean,
   feats: Schema.optionalWith(Schema.Record({ key: Schema.String, value: LolMatchV5MatchFeat }), { exact: true })
 }).annotations({ identifier: "LolMatchV5MatchTeam" })
@@ -1102,19 +1104,19 @@ export type LolMatchV5MatchTeam = typeof LolMatchV5MatchTeam.Type
  */
 export const LolMatchV5MatchInfo = Schema.Struct({
   endOfGameResult: Schema.optionalWith(Schema.String, { exact: true }),
-  gameCreation: Schema.Number,
-  gameDuration: Schema.Number,
-  gameEndTimestamp: Schema.optionalWith(Schema.Number, { exact: true }),
-  gameId: Schema.Number,
+  gameCreation: Json.Integer,
+  gameDuration: Json.Integer,
+  gameEndTimestamp: Schema.optionalWith(Json.Integer, { exact: true }),
+  gameId: Json.Integer,
   gameMode: Schema.String,
   gameName: Schema.optionalWith(Schema.String, { exact: true }),
-  gameStartTimestamp: Schema.optionalWith(Schema.Number, { exact: true }),
+  gameStartTimestamp: Schema.optionalWith(Json.Integer, { exact: true }),
   gameType: Schema.String,
   gameVersion: Schema.String,
-  mapId: Schema.Number,
+  mapId: Json.Integer,
   participants: Schema.Array(LolMatchV5MatchParticipant),
   platformId: Schema.String,
-  queueId: Schema.Number,
+  queueId: Json.Integer,
   teams: Schema.Array(LolMatchV5MatchTeam),
   tournamentCode: Schema.optionalWith(Schema.String, { exact: true }),
   gameModeMutators: Schema.optionalWith(Schema.Array(Schema.String), { exact: true })
@@ -1168,7 +1170,7 @@ export type LolMatchV5MetadataTimeLine = typeof LolMatchV5MetadataTimeLine.Type
  * @category match-v5
  */
 export const LolMatchV5ParticipantTimeLine = Schema.Struct({
-  participantId: Schema.Number,
+  participantId: Json.Integer,
   puuid: Schema.String
 }).annotations({ identifier: "LolMatchV5ParticipantTimeLine" })
 
@@ -1185,8 +1187,8 @@ export type LolMatchV5ParticipantTimeLine = typeof LolMatchV5ParticipantTimeLine
  * @category match-v5
  */
 export const LolMatchV5Position = Schema.Struct({
-  x: Schema.Number,
-  y: Schema.Number
+  x: Json.Integer,
+  y: Json.Integer
 }).annotations({ identifier: "LolMatchV5Position" })
 
 /**
@@ -1203,13 +1205,13 @@ export type LolMatchV5Position = typeof LolMatchV5Position.Type
  */
 export const LolMatchV5MatchTimelineVictimDamage = Schema.Struct({
   basic: Schema.Boolean,
-  magicDamage: Schema.Number,
+  magicDamage: Json.Integer,
   name: Schema.String,
-  participantId: Schema.Number,
-  physicalDamage: Schema.Number,
+  participantId: Json.Integer,
+  physicalDamage: Json.Integer,
   spellName: Schema.String,
-  spellSlot: Schema.Number,
-  trueDamage: Schema.Number,
+  spellSlot: Json.Integer,
+  trueDamage: Json.Integer,
   type: Schema.String
 }).annotations({ identifier: "LolMatchV5MatchTimelineVictimDamage" })
 
@@ -1226,44 +1228,44 @@ export type LolMatchV5MatchTimelineVictimDamage = typeof LolMatchV5MatchTimeline
  * @category match-v5
  */
 export const LolMatchV5EventsTimeLine = Schema.Struct({
-  timestamp: Schema.Number,
-  realTimestamp: Schema.optionalWith(Schema.Number, { exact: true }),
+  timestamp: Json.Integer,
+  realTimestamp: Schema.optionalWith(Json.Integer, { exact: true }),
   type: Schema.String,
-  itemId: Schema.optionalWith(Schema.Number, { exact: true }),
-  participantId: Schema.optionalWith(Schema.Number, { exact: true }),
+  itemId: Schema.optionalWith(Json.Integer, { exact: true }),
+  participantId: Schema.optionalWith(Json.Integer, { exact: true }),
   levelUpType: Schema.optionalWith(Schema.String, { exact: true }),
-  skillSlot: Schema.optionalWith(Schema.Number, { exact: true }),
-  creatorId: Schema.optionalWith(Schema.Number, { exact: true }),
+  skillSlot: Schema.optionalWith(Json.Integer, { exact: true }),
+  creatorId: Schema.optionalWith(Json.Integer, { exact: true }),
   wardType: Schema.optionalWith(Schema.String, { exact: true }),
-  level: Schema.optionalWith(Schema.Number, { exact: true }),
-  assistingParticipantIds: Schema.optionalWith(Schema.Array(Schema.Number), { exact: true }),
-  bounty: Schema.optionalWith(Schema.Number, { exact: true }),
-  killStreakLength: Schema.optionalWith(Schema.Number, { exact: true }),
-  killerId: Schema.optionalWith(Schema.Number, { exact: true }),
+  level: Schema.optionalWith(Json.Integer, { exact: true }),
+  assistingParticipantIds: Schema.optionalWith(Schema.Array(Json.Integer), { exact: true }),
+  bounty: Schema.optionalWith(Json.Integer, { exact: true }),
+  killStreakLength: Schema.optionalWith(Json.Integer, { exact: true }),
+  killerId: Schema.optionalWith(Json.Integer, { exact: true }),
   position: Schema.optionalWith(LolMatchV5Position, { exact: true }),
   victimDamageDealt: Schema.optionalWith(Schema.Array(LolMatchV5MatchTimelineVictimDamage), { exact: true }),
   victimDamageReceived: Schema.optionalWith(Schema.Array(LolMatchV5MatchTimelineVictimDamage), { exact: true }),
-  victimId: Schema.optionalWith(Schema.Number, { exact: true }),
+  victimId: Schema.optionalWith(Json.Integer, { exact: true }),
   killType: Schema.optionalWith(Schema.String, { exact: true }),
   laneType: Schema.optionalWith(Schema.String, { exact: true }),
-  teamId: Schema.optionalWith(Schema.Number, { exact: true }),
-  multiKillLength: Schema.optionalWith(Schema.Number, { exact: true }),
-  killerTeamId: Schema.optionalWith(Schema.Number, { exact: true }),
+  teamId: Schema.optionalWith(Json.Integer, { exact: true }),
+  multiKillLength: Schema.optionalWith(Json.Integer, { exact: true }),
+  killerTeamId: Schema.optionalWith(Json.Integer, { exact: true }),
   monsterType: Schema.optionalWith(Schema.String, { exact: true }),
   monsterSubType: Schema.optionalWith(Schema.String, { exact: true }),
   buildingType: Schema.optionalWith(Schema.String, { exact: true }),
   towerType: Schema.optionalWith(Schema.String, { exact: true }),
-  afterId: Schema.optionalWith(Schema.Number, { exact: true }),
-  beforeId: Schema.optionalWith(Schema.Number, { exact: true }),
-  goldGain: Schema.optionalWith(Schema.Number, { exact: true }),
-  gameId: Schema.optionalWith(Schema.Number, { exact: true }),
-  winningTeam: Schema.optionalWith(Schema.Number, { exact: true }),
+  afterId: Schema.optionalWith(Json.Integer, { exact: true }),
+  beforeId: Schema.optionalWith(Json.Integer, { exact: true }),
+  goldGain: Schema.optionalWith(Json.Integer, { exact: true }),
+  gameId: Schema.optionalWith(Json.Integer, { exact: true }),
+  winningTeam: Schema.optionalWith(Json.Integer, { exact: true }),
   transformType: Schema.optionalWith(Schema.String, { exact: true }),
   name: Schema.optionalWith(Schema.String, { exact: true }),
-  shutdownBounty: Schema.optionalWith(Schema.Number, { exact: true }),
-  actualStartTime: Schema.optionalWith(Schema.Number, { exact: true }),
-  featType: Schema.optionalWith(Schema.Number, { exact: true }),
-  featValue: Schema.optionalWith(Schema.Number, { exact: true }),
+  shutdownBounty: Schema.optionalWith(Json.Integer, { exact: true }),
+  actualStartTime: Schema.optionalWith(Json.Integer, { exact: true }),
+  featType: Schema.optionalWith(Json.Integer, { exact: true }),
+  featValue: Schema.optionalWith(Json.Integer, { exact: true }),
   victimTeamfightDamageDealt: Schema.optionalWith(Schema.Array(LolMatchV5MatchTimelineVictimDamage), { exact: true }),
   victimTeamfightDamageReceived: Schema.optionalWith(Schema.Array(LolMatchV5MatchTimelineVictimDamage), { exact: true })
 }).annotations({ identifier: "LolMatchV5EventsTimeLine" })
@@ -1281,31 +1283,31 @@ export type LolMatchV5EventsTimeLine = typeof LolMatchV5EventsTimeLine.Type
  * @category match-v5
  */
 export const LolMatchV5ChampionStats = Schema.Struct({
-  abilityHaste: Schema.optionalWith(Schema.Number, { exact: true }),
-  abilityPower: Schema.Number,
-  armor: Schema.Number,
-  armorPen: Schema.Number,
-  armorPenPercent: Schema.Number,
-  attackDamage: Schema.Number,
-  attackSpeed: Schema.Number,
-  bonusArmorPenPercent: Schema.Number,
-  bonusMagicPenPercent: Schema.Number,
-  ccReduction: Schema.Number,
-  cooldownReduction: Schema.Number,
-  health: Schema.Number,
-  healthMax: Schema.Number,
-  healthRegen: Schema.Number,
-  lifesteal: Schema.Number,
-  magicPen: Schema.Number,
-  magicPenPercent: Schema.Number,
-  magicResist: Schema.Number,
-  movementSpeed: Schema.Number,
-  omnivamp: Schema.optionalWith(Schema.Number, { exact: true }),
-  physicalVamp: Schema.optionalWith(Schema.Number, { exact: true }),
-  power: Schema.Number,
-  powerMax: Schema.Number,
-  powerRegen: Schema.Number,
-  spellVamp: Schema.Number
+  abilityHaste: Schema.optionalWith(Json.Integer, { exact: true }),
+  abilityPower: Json.Integer,
+  armor: Json.Integer,
+  armorPen: Json.Integer,
+  armorPenPercent: Json.Integer,
+  attackDamage: Json.Integer,
+  attackSpeed: Json.Integer,
+  bonusArmorPenPercent: Json.Integer,
+  bonusMagicPenPercent: Json.Integer,
+  ccReduction: Json.Integer,
+  cooldownReduction: Json.Integer,
+  health: Json.Integer,
+  healthMax: Json.Integer,
+  healthRegen: Json.Integer,
+  lifesteal: Json.Integer,
+  magicPen: Json.Integer,
+  magicPenPercent: Json.Integer,
+  magicResist: Json.Integer,
+  movementSpeed: Json.Integer,
+  omnivamp: Schema.optionalWith(Json.Integer, { exact: true }),
+  physicalVamp: Schema.optionalWith(Json.Integer, { exact: true }),
+  power: Json.Integer,
+  powerMax: Json.Integer,
+  powerRegen: Json.Integer,
+  spellVamp: Json.Integer
 }).annotations({ identifier: "LolMatchV5ChampionStats" })
 
 /**
@@ -1321,18 +1323,18 @@ export type LolMatchV5ChampionStats = typeof LolMatchV5ChampionStats.Type
  * @category match-v5
  */
 export const LolMatchV5DamageStats = Schema.Struct({
-  magicDamageDone: Schema.Number,
-  magicDamageDoneToChampions: Schema.Number,
-  magicDamageTaken: Schema.Number,
-  physicalDamageDone: Schema.Number,
-  physicalDamageDoneToChampions: Schema.Number,
-  physicalDamageTaken: Schema.Number,
-  totalDamageDone: Schema.Number,
-  totalDamageDoneToChampions: Schema.Number,
-  totalDamageTaken: Schema.Number,
-  trueDamageDone: Schema.Number,
-  trueDamageDoneToChampions: Schema.Number,
-  trueDamageTaken: Schema.Number
+  magicDamageDone: Json.Integer,
+  magicDamageDoneToChampions: Json.Integer,
+  magicDamageTaken: Json.Integer,
+  physicalDamageDone: Json.Integer,
+  physicalDamageDoneToChampions: Json.Integer,
+  physicalDamageTaken: Json.Integer,
+  totalDamageDone: Json.Integer,
+  totalDamageDoneToChampions: Json.Integer,
+  totalDamageTaken: Json.Integer,
+  trueDamageDone: Json.Integer,
+  trueDamageDoneToChampions: Json.Integer,
+  trueDamageTaken: Json.Integer
 }).annotations({ identifier: "LolMatchV5DamageStats" })
 
 /**
@@ -1349,17 +1351,17 @@ export type LolMatchV5DamageStats = typeof LolMatchV5DamageStats.Type
  */
 export const LolMatchV5ParticipantFrame = Schema.Struct({
   championStats: LolMatchV5ChampionStats,
-  currentGold: Schema.Number,
+  currentGold: Json.Integer,
   damageStats: LolMatchV5DamageStats,
-  goldPerSecond: Schema.Number,
-  jungleMinionsKilled: Schema.Number,
-  level: Schema.Number,
-  minionsKilled: Schema.Number,
-  participantId: Schema.Number,
+  goldPerSecond: Json.Integer,
+  jungleMinionsKilled: Json.Integer,
+  level: Json.Integer,
+  minionsKilled: Json.Integer,
+  participantId: Json.Integer,
   position: LolMatchV5Position,
-  timeEnemySpentControlled: Schema.Number,
-  totalGold: Schema.Number,
-  xp: Schema.Number
+  timeEnemySpentControlled: Json.Integer,
+  totalGold: Json.Integer,
+  xp: Json.Integer
 }).annotations({ identifier: "LolMatchV5ParticipantFrame" })
 
 /**
@@ -1379,7 +1381,7 @@ export const LolMatchV5FramesTimeLine = Schema.Struct({
   participantFrames: Schema.optionalWith(Schema.Record({ key: Schema.String, value: LolMatchV5ParticipantFrame }), {
     exact: true
   }),
-  timestamp: Schema.Number
+  timestamp: Json.Integer
 }).annotations({ identifier: "LolMatchV5FramesTimeLine" })
 
 /**
@@ -1396,8 +1398,8 @@ export type LolMatchV5FramesTimeLine = typeof LolMatchV5FramesTimeLine.Type
  */
 export const LolMatchV5InfoTimeLine = Schema.Struct({
   endOfGameResult: Schema.optionalWith(Schema.String, { exact: true }),
-  frameInterval: Schema.Number,
-  gameId: Schema.optionalWith(Schema.Number, { exact: true }),
+  frameInterval: Json.Integer,
+  gameId: Schema.optionalWith(Json.Integer, { exact: true }),
   participants: Schema.optionalWith(Schema.Array(LolMatchV5ParticipantTimeLine), { exact: true }),
   frames: Schema.Array(LolMatchV5FramesTimeLine)
 }).annotations({ identifier: "LolMatchV5InfoTimeLine" })
@@ -1449,7 +1451,7 @@ export type LolStatusV4Content = typeof LolStatusV4Content.Type
  * @category lol-status-v4
  */
 export const LolStatusV4Update = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   author: Schema.NullOr(Schema.String),
   publish: Schema.NullOr(Schema.Boolean),
   publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
@@ -1471,7 +1473,7 @@ export type LolStatusV4Update = typeof LolStatusV4Update.Type
  * @category lol-status-v4
  */
 export const LolStatusV4Status = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   maintenance_status: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   incident_severity: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   titles: Schema.NullOr(Schema.Array(LolStatusV4Content)),
@@ -1573,7 +1575,7 @@ export const LorMatchV1Player = Schema.Struct({
   deck_code: Schema.String,
   factions: Schema.Array(Schema.String),
   game_outcome: Schema.String,
-  order_of_play: Schema.Number
+  order_of_play: Json.Integer
 }).annotations({ identifier: "LorMatchV1Player" })
 
 /**
@@ -1595,7 +1597,7 @@ export const LorMatchV1Info = Schema.Struct({
   game_version: Schema.String,
   game_format: Schema.String,
   players: Schema.Array(LorMatchV1Player),
-  total_turn_count: Schema.Number
+  total_turn_count: Json.Integer
 }).annotations({ identifier: "LorMatchV1Info" })
 
 /**
@@ -1629,8 +1631,8 @@ export type LorMatchV1Match = typeof LorMatchV1Match.Type
  */
 export const LorRankedV1Player = Schema.Struct({
   name: Schema.String,
-  rank: Schema.Number,
-  lp: Schema.Number
+  rank: Json.Integer,
+  lp: Json.Integer
 }).annotations({ identifier: "LorRankedV1Player" })
 
 /**
@@ -1679,7 +1681,7 @@ export type LorStatusV1Content = typeof LorStatusV1Content.Type
  * @category lor-status-v1
  */
 export const LorStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   author: Schema.NullOr(Schema.String),
   publish: Schema.NullOr(Schema.Boolean),
   publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
@@ -1701,7 +1703,7 @@ export type LorStatusV1Update = typeof LorStatusV1Update.Type
  * @category lor-status-v1
  */
 export const LorStatusV1Status = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   maintenance_status: Schema.NullOr(Schema.String),
   incident_severity: Schema.NullOr(Schema.String),
   titles: Schema.NullOr(Schema.Array(LorStatusV1Content)),
@@ -1745,7 +1747,7 @@ export type LorStatusV1PlatformData = typeof LorStatusV1PlatformData.Type
  * @category match-v5
  */
 export const LolMatchV5Replay = Schema.Struct({
-  total: Schema.Number,
+  total: Json.Integer,
   matchFileURLs: Schema.Array(Schema.String)
 }).annotations({ identifier: "LolMatchV5Replay" })
 
@@ -1762,10 +1764,10 @@ export type LolMatchV5Replay = typeof LolMatchV5Replay.Type
  * @category riftbound-content-v1
  */
 export const RiftboundContentV1CardStats = Schema.Struct({
-  energy: Schema.Number,
-  might: Schema.Number,
-  cost: Schema.Number,
-  power: Schema.Number
+  energy: Json.Integer,
+  might: Json.Integer,
+  cost: Json.Integer,
+  power: Json.Integer
 }).annotations({ identifier: "RiftboundContentV1CardStats" })
 
 /**
@@ -1800,7 +1802,7 @@ export type RiftboundContentV1CardArt = typeof RiftboundContentV1CardArt.Type
  */
 export const RiftboundContentV1Card = Schema.Struct({
   id: Schema.String,
-  collectorNumber: Schema.Number,
+  collectorNumber: Json.Integer,
   set: Schema.String,
   name: Schema.String,
   description: Schema.String,
@@ -1864,9 +1866,9 @@ export type RiftboundContentV1RiftboundContent = typeof RiftboundContentV1Riftbo
  * @category spectator-tft-v5
  */
 export const TftSpectatorV5BannedChampion = Schema.Struct({
-  pickTurn: Schema.Number,
-  championId: Schema.Number,
-  teamId: Schema.Number
+  pickTurn: Json.Integer,
+  championId: Json.Integer,
+  teamId: Json.Integer
 }).annotations({ identifier: "TftSpectatorV5BannedChampion" })
 
 /**
@@ -1898,9 +1900,9 @@ export type TftSpectatorV5Observer = typeof TftSpectatorV5Observer.Type
  * @category spectator-tft-v5
  */
 export const TftSpectatorV5Perks = Schema.Struct({
-  perkIds: Schema.Array(Schema.Number),
-  perkStyle: Schema.Number,
-  perkSubStyle: Schema.Number
+  perkIds: Schema.Array(Json.Integer),
+  perkStyle: Json.Integer,
+  perkSubStyle: Json.Integer
 }).annotations({ identifier: "TftSpectatorV5Perks" })
 
 /**
@@ -1933,13 +1935,13 @@ export type TftSpectatorV5GameCustomizationObject = typeof TftSpectatorV5GameCus
  * @category spectator-tft-v5
  */
 export const TftSpectatorV5CurrentGameParticipant = Schema.Struct({
-  championId: Schema.Number,
+  championId: Json.Integer,
   perks: Schema.optionalWith(TftSpectatorV5Perks, { exact: true }),
-  profileIconId: Schema.Number,
-  teamId: Schema.Number,
+  profileIconId: Json.Integer,
+  teamId: Json.Integer,
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
-  spell1Id: Schema.Number,
-  spell2Id: Schema.Number,
+  spell1Id: Json.Integer,
+  spell2Id: Json.Integer,
   gameCustomizationObjects: Schema.Array(TftSpectatorV5GameCustomizationObject),
   riotId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "TftSpectatorV5CurrentGameParticipant" })
@@ -1957,15 +1959,15 @@ export type TftSpectatorV5CurrentGameParticipant = typeof TftSpectatorV5CurrentG
  * @category spectator-tft-v5
  */
 export const TftSpectatorV5CurrentGameInfo = Schema.Struct({
-  gameId: Schema.Number,
+  gameId: Json.Integer,
   gameType: Schema.String,
-  gameStartTime: Schema.Number,
-  mapId: Schema.Number,
-  gameLength: Schema.Number,
+  gameStartTime: Json.Integer,
+  mapId: Json.Integer,
+  gameLength: Json.Integer,
   platformId: Schema.String,
   gameMode: Schema.String,
   bannedChampions: Schema.Array(TftSpectatorV5BannedChampion),
-  gameQueueConfigId: Schema.optionalWith(Schema.Number, { exact: true }),
+  gameQueueConfigId: Schema.optionalWith(Json.Integer, { exact: true }),
   observers: TftSpectatorV5Observer,
   participants: Schema.Array(TftSpectatorV5CurrentGameParticipant)
 }).annotations({ identifier: "TftSpectatorV5CurrentGameInfo" })
@@ -1983,9 +1985,9 @@ export type TftSpectatorV5CurrentGameInfo = typeof TftSpectatorV5CurrentGameInfo
  * @category spectator-v5
  */
 export const LolSpectatorV5BannedChampion = Schema.Struct({
-  pickTurn: Schema.Number,
-  championId: Schema.Number,
-  teamId: Schema.Number
+  pickTurn: Json.Integer,
+  championId: Json.Integer,
+  teamId: Json.Integer
 }).annotations({ identifier: "LolSpectatorV5BannedChampion" })
 
 /**
@@ -2017,9 +2019,9 @@ export type LolSpectatorV5Observer = typeof LolSpectatorV5Observer.Type
  * @category spectator-v5
  */
 export const LolSpectatorV5Perks = Schema.Struct({
-  perkIds: Schema.Array(Schema.Number),
-  perkStyle: Schema.Number,
-  perkSubStyle: Schema.Number
+  perkIds: Schema.Array(Json.Integer),
+  perkStyle: Json.Integer,
+  perkSubStyle: Json.Integer
 }).annotations({ identifier: "LolSpectatorV5Perks" })
 
 /**
@@ -2052,14 +2054,14 @@ export type LolSpectatorV5GameCustomizationObject = typeof LolSpectatorV5GameCus
  * @category spectator-v5
  */
 export const LolSpectatorV5CurrentGameParticipant = Schema.Struct({
-  championId: Schema.Number,
+  championId: Json.Integer,
   perks: Schema.optionalWith(LolSpectatorV5Perks, { exact: true }),
-  profileIconId: Schema.Number,
+  profileIconId: Json.Integer,
   bot: Schema.Boolean,
-  teamId: Schema.Number,
+  teamId: Json.Integer,
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
-  spell1Id: Schema.Number,
-  spell2Id: Schema.Number,
+  spell1Id: Json.Integer,
+  spell2Id: Json.Integer,
   gameCustomizationObjects: Schema.Array(LolSpectatorV5GameCustomizationObject),
   riotId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolSpectatorV5CurrentGameParticipant" })
@@ -2077,15 +2079,15 @@ export type LolSpectatorV5CurrentGameParticipant = typeof LolSpectatorV5CurrentG
  * @category spectator-v5
  */
 export const LolSpectatorV5CurrentGameInfo = Schema.Struct({
-  gameId: Schema.Number,
+  gameId: Json.Integer,
   gameType: Schema.String,
-  gameStartTime: Schema.Number,
-  mapId: Schema.Number,
-  gameLength: Schema.Number,
+  gameStartTime: Json.Integer,
+  mapId: Json.Integer,
+  gameLength: Json.Integer,
   platformId: Schema.String,
   gameMode: Schema.String,
   bannedChampions: Schema.Array(LolSpectatorV5BannedChampion),
-  gameQueueConfigId: Schema.optionalWith(Schema.Number, { exact: true }),
+  gameQueueConfigId: Schema.optionalWith(Json.Integer, { exact: true }),
   observers: LolSpectatorV5Observer,
   participants: Schema.Array(LolSpectatorV5CurrentGameParticipant)
 }).annotations({ identifier: "LolSpectatorV5CurrentGameInfo" })
@@ -2103,10 +2105,10 @@ export type LolSpectatorV5CurrentGameInfo = typeof LolSpectatorV5CurrentGameInfo
  * @category summoner-v4
  */
 export const LolSummonerV4Summoner = Schema.Struct({
-  profileIconId: Schema.Number,
-  revisionDate: Schema.Number,
+  profileIconId: Json.Integer,
+  revisionDate: Json.Integer,
   puuid: Schema.String,
-  summonerLevel: Schema.Number,
+  summonerLevel: Json.Integer,
   id: Schema.optionalWith(Schema.String, { exact: true }),
   accountId: Schema.optionalWith(Schema.String, { exact: true }),
   name: Schema.optionalWith(Schema.String, { exact: true })
@@ -2125,10 +2127,10 @@ export type LolSummonerV4Summoner = typeof LolSummonerV4Summoner.Type
  * @category tft-league-v1
  */
 export const TftLeagueV1MiniSeries = Schema.Struct({
-  losses: Schema.Number,
+  losses: Json.Integer,
   progress: Schema.String,
-  target: Schema.Number,
-  wins: Schema.Number
+  target: Json.Integer,
+  wins: Json.Integer
 }).annotations({ identifier: "TftLeagueV1MiniSeries" })
 
 /**
@@ -2148,12 +2150,12 @@ export const TftLeagueV1LeagueEntry = Schema.Struct({
   leagueId: Schema.optionalWith(Schema.String, { exact: true }),
   queueType: Schema.String,
   ratedTier: Schema.optionalWith(Schema.String, { exact: true }),
-  ratedRating: Schema.optionalWith(Schema.Number, { exact: true }),
+  ratedRating: Schema.optionalWith(Json.Integer, { exact: true }),
   tier: Schema.optionalWith(Schema.String, { exact: true }),
   rank: Schema.optionalWith(Schema.String, { exact: true }),
-  leaguePoints: Schema.optionalWith(Schema.Number, { exact: true }),
-  wins: Schema.Number,
-  losses: Schema.Number,
+  leaguePoints: Schema.optionalWith(Json.Integer, { exact: true }),
+  wins: Json.Integer,
+  losses: Json.Integer,
   hotStreak: Schema.optionalWith(Schema.Boolean, { exact: true }),
   veteran: Schema.optionalWith(Schema.Boolean, { exact: true }),
   freshBlood: Schema.optionalWith(Schema.Boolean, { exact: true }),
@@ -2175,14 +2177,14 @@ export type TftLeagueV1LeagueEntry = typeof TftLeagueV1LeagueEntry.Type
  */
 export const TftLeagueV1LeagueItem = Schema.Struct({
   freshBlood: Schema.Boolean,
-  wins: Schema.Number,
+  wins: Json.Integer,
   miniSeries: Schema.optionalWith(TftLeagueV1MiniSeries, { exact: true }),
   inactive: Schema.Boolean,
   veteran: Schema.Boolean,
   hotStreak: Schema.Boolean,
   rank: Schema.String,
-  leaguePoints: Schema.Number,
-  losses: Schema.Number,
+  leaguePoints: Json.Integer,
+  losses: Json.Integer,
   puuid: Schema.String
 }).annotations({ identifier: "TftLeagueV1LeagueItem" })
 
@@ -2221,9 +2223,9 @@ export type TftLeagueV1LeagueList = typeof TftLeagueV1LeagueList.Type
 export const TftLeagueV1TopRatedLadderEntry = Schema.Struct({
   puuid: Schema.String,
   ratedTier: Schema.String,
-  ratedRating: Schema.Number,
-  wins: Schema.Number,
-  previousUpdateLadderPosition: Schema.Number
+  ratedRating: Json.Integer,
+  wins: Json.Integer,
+  previousUpdateLadderPosition: Json.Integer
 }).annotations({ identifier: "TftLeagueV1TopRatedLadderEntry" })
 
 /**
@@ -2258,8 +2260,8 @@ export type TftMatchV1Metadata = typeof TftMatchV1Metadata.Type
  */
 export const TftMatchV1Companion = Schema.Struct({
   content_ID: Schema.String,
-  item_ID: Schema.Number,
-  skin_ID: Schema.Number,
+  item_ID: Json.Integer,
+  skin_ID: Json.Integer,
   species: Schema.String
 }).annotations({ identifier: "TftMatchV1Companion" })
 
@@ -2277,10 +2279,10 @@ export type TftMatchV1Companion = typeof TftMatchV1Companion.Type
  */
 export const TftMatchV1Trait = Schema.Struct({
   name: Schema.String,
-  num_units: Schema.Number,
-  style: Schema.optionalWith(Schema.Number, { exact: true }),
-  tier_current: Schema.Number,
-  tier_total: Schema.optionalWith(Schema.Number, { exact: true })
+  num_units: Json.Integer,
+  style: Schema.optionalWith(Json.Integer, { exact: true }),
+  tier_current: Json.Integer,
+  tier_total: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "TftMatchV1Trait" })
 
 /**
@@ -2296,13 +2298,13 @@ export type TftMatchV1Trait = typeof TftMatchV1Trait.Type
  * @category tft-match-v1
  */
 export const TftMatchV1Unit = Schema.Struct({
-  items: Schema.optionalWith(Schema.Array(Schema.Number), { exact: true }),
+  items: Schema.optionalWith(Schema.Array(Json.Integer), { exact: true }),
   character_id: Schema.String,
   itemNames: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
   chosen: Schema.optionalWith(Schema.String, { exact: true }),
   name: Schema.String,
-  rarity: Schema.Number,
-  tier: Schema.Number
+  rarity: Json.Integer,
+  tier: Json.Integer
 }).annotations({ identifier: "TftMatchV1Unit" })
 
 /**
@@ -2318,54 +2320,54 @@ export type TftMatchV1Unit = typeof TftMatchV1Unit.Type
  * @category tft-match-v1
  */
 export const TftMatchV1ParticipantMissions = Schema.Struct({
-  Assists: Schema.optionalWith(Schema.Number, { exact: true }),
-  DamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  DamageDealtToObjectives: Schema.optionalWith(Schema.Number, { exact: true }),
-  DamageDealtToTurrets: Schema.optionalWith(Schema.Number, { exact: true }),
-  DamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  DoubleKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  GoldEarned: Schema.optionalWith(Schema.Number, { exact: true }),
-  GoldSpent: Schema.optionalWith(Schema.Number, { exact: true }),
-  InhibitorsDestroyed: Schema.optionalWith(Schema.Number, { exact: true }),
-  Kills: Schema.optionalWith(Schema.Number, { exact: true }),
-  LargestKillingSpree: Schema.optionalWith(Schema.Number, { exact: true }),
-  LargestMultiKill: Schema.optionalWith(Schema.Number, { exact: true }),
-  MagicDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  MagicDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  NeutralMinionsKilledTeamJungle: Schema.optionalWith(Schema.Number, { exact: true }),
-  PhysicalDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  PhysicalDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore0: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore1: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore2: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore3: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore4: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore5: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore6: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore9: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore10: Schema.optionalWith(Schema.Number, { exact: true }),
-  PlayerScore11: Schema.optionalWith(Schema.Number, { exact: true }),
-  QuadraKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  Spell1Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  Spell2Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  Spell3Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  Spell4Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  SummonerSpell1Casts: Schema.optionalWith(Schema.Number, { exact: true }),
-  TimeCCOthers: Schema.optionalWith(Schema.Number, { exact: true }),
-  TotalMinionsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  TrueDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  UnrealKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  VisionScore: Schema.optionalWith(Schema.Number, { exact: true }),
-  WardsKilled: Schema.optionalWith(Schema.Number, { exact: true }),
-  Deaths: Schema.optionalWith(Schema.Number, { exact: true }),
-  KillingSprees: Schema.optionalWith(Schema.Number, { exact: true }),
-  MagicDamageTaken: Schema.optionalWith(Schema.Number, { exact: true }),
-  PentaKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  PhysicalDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  TotalDamageDealtToChampions: Schema.optionalWith(Schema.Number, { exact: true }),
-  TripleKills: Schema.optionalWith(Schema.Number, { exact: true }),
-  TrueDamageDealt: Schema.optionalWith(Schema.Number, { exact: true }),
-  TrueDamageTaken: Schema.optionalWith(Schema.Number, { exact: true })
+  Assists: Schema.optionalWith(Json.Integer, { exact: true }),
+  DamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  DamageDealtToObjectives: Schema.optionalWith(Json.Integer, { exact: true }),
+  DamageDealtToTurrets: Schema.optionalWith(Json.Integer, { exact: true }),
+  DamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  DoubleKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  GoldEarned: Schema.optionalWith(Json.Integer, { exact: true }),
+  GoldSpent: Schema.optionalWith(Json.Integer, { exact: true }),
+  InhibitorsDestroyed: Schema.optionalWith(Json.Integer, { exact: true }),
+  Kills: Schema.optionalWith(Json.Integer, { exact: true }),
+  LargestKillingSpree: Schema.optionalWith(Json.Integer, { exact: true }),
+  LargestMultiKill: Schema.optionalWith(Json.Integer, { exact: true }),
+  MagicDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  MagicDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  NeutralMinionsKilledTeamJungle: Schema.optionalWith(Json.Integer, { exact: true }),
+  PhysicalDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  PhysicalDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore0: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore1: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore2: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore3: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore4: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore5: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore6: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore9: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore10: Schema.optionalWith(Json.Integer, { exact: true }),
+  PlayerScore11: Schema.optionalWith(Json.Integer, { exact: true }),
+  QuadraKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  Spell1Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  Spell2Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  Spell3Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  Spell4Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  SummonerSpell1Casts: Schema.optionalWith(Json.Integer, { exact: true }),
+  TimeCCOthers: Schema.optionalWith(Json.Integer, { exact: true }),
+  TotalMinionsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  TrueDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  UnrealKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  VisionScore: Schema.optionalWith(Json.Integer, { exact: true }),
+  WardsKilled: Schema.optionalWith(Json.Integer, { exact: true }),
+  Deaths: Schema.optionalWith(Json.Integer, { exact: true }),
+  KillingSprees: Schema.optionalWith(Json.Integer, { exact: true }),
+  MagicDamageTaken: Schema.optionalWith(Json.Integer, { exact: true }),
+  PentaKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  PhysicalDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  TotalDamageDealtToChampions: Schema.optionalWith(Json.Integer, { exact: true }),
+  TripleKills: Schema.optionalWith(Json.Integer, { exact: true }),
+  TrueDamageDealt: Schema.optionalWith(Json.Integer, { exact: true }),
+  TrueDamageTaken: Schema.optionalWith(Json.Integer, { exact: true })
 }).annotations({ identifier: "TftMatchV1ParticipantMissions" })
 
 /**
@@ -2382,24 +2384,24 @@ export type TftMatchV1ParticipantMissions = typeof TftMatchV1ParticipantMissions
  */
 export const TftMatchV1Participant = Schema.Struct({
   companion: TftMatchV1Companion,
-  gold_left: Schema.Number,
-  last_round: Schema.Number,
-  level: Schema.Number,
-  placement: Schema.Number,
-  players_eliminated: Schema.Number,
+  gold_left: Json.Integer,
+  last_round: Json.Integer,
+  level: Json.Integer,
+  placement: Json.Integer,
+  players_eliminated: Json.Integer,
   puuid: Schema.String,
   riotIdGameName: Schema.optionalWith(Schema.String, { exact: true }),
   riotIdTagline: Schema.optionalWith(Schema.String, { exact: true }),
-  time_eliminated: Schema.Number,
-  total_damage_to_players: Schema.Number,
+  time_eliminated: Json.Float,
+  total_damage_to_players: Json.Integer,
   traits: Schema.Array(TftMatchV1Trait),
   units: Schema.Array(TftMatchV1Unit),
   win: Schema.optionalWith(Schema.Boolean, { exact: true }),
   augments: Schema.optionalWith(Schema.Array(Schema.String), { exact: true }),
-  partner_group_id: Schema.optionalWith(Schema.Number, { exact: true }),
+  partner_group_id: Schema.optionalWith(Json.Integer, { exact: true }),
   missions: Schema.optionalWith(TftMatchV1ParticipantMissions, { exact: true }),
-  skill_tree: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), { exact: true }),
-  pve_score: Schema.optionalWith(Schema.Number, { exact: true }),
+  skill_tree: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Json.Integer }), { exact: true }),
+  pve_score: Schema.optionalWith(Json.Integer, { exact: true }),
   pve_wonrun: Schema.optionalWith(Schema.Boolean, { exact: true })
 }).annotations({ identifier: "TftMatchV1Participant" })
 
@@ -2417,19 +2419,19 @@ export type TftMatchV1Participant = typeof TftMatchV1Participant.Type
  */
 export const TftMatchV1Info = Schema.Struct({
   endOfGameResult: Schema.optionalWith(Schema.String, { exact: true }),
-  gameCreation: Schema.optionalWith(Schema.Number, { exact: true }),
-  gameId: Schema.optionalWith(Schema.Number, { exact: true }),
-  game_datetime: Schema.Number,
-  game_length: Schema.Number,
+  gameCreation: Schema.optionalWith(Json.Integer, { exact: true }),
+  gameId: Schema.optionalWith(Json.Integer, { exact: true }),
+  game_datetime: Json.Integer,
+  game_length: Json.Float,
   game_version: Schema.String,
   game_variation: Schema.optionalWith(Schema.String, { exact: true }),
-  mapId: Schema.optionalWith(Schema.Number, { exact: true }),
+  mapId: Schema.optionalWith(Json.Integer, { exact: true }),
   participants: Schema.Array(TftMatchV1Participant),
-  queue_id: Schema.Number,
-  queueId: Schema.optionalWith(Schema.Number, { exact: true }),
+  queue_id: Json.Integer,
+  queueId: Schema.optionalWith(Json.Integer, { exact: true }),
   tft_game_type: Schema.optionalWith(Schema.String, { exact: true }),
   tft_set_core_name: Schema.optionalWith(Schema.String, { exact: true }),
-  tft_set_number: Schema.Number
+  tft_set_number: Json.Integer
 }).annotations({ identifier: "TftMatchV1Info" })
 
 /**
@@ -2479,7 +2481,7 @@ export type TftStatusV1Content = typeof TftStatusV1Content.Type
  * @category tft-status-v1
  */
 export const TftStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   author: Schema.NullOr(Schema.String),
   publish: Schema.NullOr(Schema.Boolean),
   publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
@@ -2501,7 +2503,7 @@ export type TftStatusV1Update = typeof TftStatusV1Update.Type
  * @category tft-status-v1
  */
 export const TftStatusV1Status = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   maintenance_status: Schema.NullOr(Schema.String),
   incident_severity: Schema.NullOr(Schema.String),
   titles: Schema.NullOr(Schema.Array(TftStatusV1Content)),
@@ -2546,9 +2548,9 @@ export type TftStatusV1PlatformData = typeof TftStatusV1PlatformData.Type
  */
 export const TftSummonerV1Summoner = Schema.Struct({
   puuid: Schema.String,
-  profileIconId: Schema.Number,
-  revisionDate: Schema.Number,
-  summonerLevel: Schema.Number,
+  profileIconId: Json.Integer,
+  revisionDate: Json.Integer,
+  summonerLevel: Json.Integer,
   id: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "TftSummonerV1Summoner" })
 
@@ -2569,11 +2571,11 @@ export const LolTournamentStubV5TournamentCodeV5 = Schema.Struct({
   lobbyName: Schema.String,
   metaData: Schema.String,
   password: Schema.String,
-  teamSize: Schema.Number,
-  providerId: Schema.Number,
+  teamSize: Json.Integer,
+  providerId: Json.Integer,
   pickType: Schema.String,
-  tournamentId: Schema.Number,
-  id: Schema.Number,
+  tournamentId: Json.Integer,
+  id: Json.Integer,
   region: Schema.String,
   map: Schema.String,
   participants: Schema.Array(Schema.String)
@@ -2626,13 +2628,13 @@ export type LolTournamentStubV5LobbyEventV5DtoWrapper = typeof LolTournamentStub
  * @category tournament-v5
  */
 export const LolTournamentV5TournamentCodeV5 = Schema.Struct({
-  id: Schema.Number,
-  providerId: Schema.Number,
-  tournamentId: Schema.Number,
+  id: Json.Integer,
+  providerId: Json.Integer,
+  tournamentId: Json.Integer,
   code: Schema.String,
   region: Schema.String,
   map: Schema.String,
-  teamSize: Schema.Number,
+  teamSize: Json.Integer,
   spectators: Schema.String,
   pickType: Schema.String,
   lobbyName: Schema.String,
@@ -2670,15 +2672,15 @@ export type LolTournamentV5TournamentTeamV5 = typeof LolTournamentV5TournamentTe
  * @category tournament-v5
  */
 export const LolTournamentV5TournamentGamesV5 = Schema.Struct({
-  startTime: Schema.Number,
+  startTime: Json.Integer,
   winningTeam: Schema.Array(LolTournamentV5TournamentTeamV5),
   losingTeam: Schema.Array(LolTournamentV5TournamentTeamV5),
   shortCode: Schema.String,
   metaData: Schema.optionalWith(Schema.String, { exact: true }),
-  gameId: Schema.Number,
+  gameId: Json.Integer,
   gameName: Schema.String,
   gameType: Schema.String,
-  gameMap: Schema.Number,
+  gameMap: Json.Integer,
   gameMode: Schema.String,
   region: Schema.String
 }).annotations({ identifier: "LolTournamentV5TournamentGamesV5" })
@@ -2732,8 +2734,8 @@ export type LolTournamentV5LobbyEventV5DtoWrapper = typeof LolTournamentV5LobbyE
 export const ValConsoleMatchV1MatchInfo = Schema.Struct({
   matchId: Schema.NullOr(Schema.String),
   mapId: Schema.NullOr(Schema.String),
-  gameLengthMillis: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
-  gameStartMillis: Schema.NullOr(Schema.Number),
+  gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  gameStartMillis: Schema.NullOr(Json.Integer),
   provisioningFlowId: Schema.NullOr(Schema.String),
   isCompleted: Schema.NullOr(Schema.Boolean),
   customGameName: Schema.NullOr(Schema.String),
@@ -2756,10 +2758,10 @@ export type ValConsoleMatchV1MatchInfo = typeof ValConsoleMatchV1MatchInfo.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Schema.Number),
-  ability1Casts: Schema.NullOr(Schema.Number),
-  ability2Casts: Schema.NullOr(Schema.Number),
-  ultimateCasts: Schema.NullOr(Schema.Number)
+  grenadeCasts: Schema.NullOr(Json.Integer),
+  ability1Casts: Schema.NullOr(Json.Integer),
+  ability2Casts: Schema.NullOr(Json.Integer),
+  ultimateCasts: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValConsoleMatchV1AbilityCasts" })
 
 /**
@@ -2775,12 +2777,12 @@ export type ValConsoleMatchV1AbilityCasts = typeof ValConsoleMatchV1AbilityCasts
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Schema.Number),
-  roundsPlayed: Schema.NullOr(Schema.Number),
-  kills: Schema.NullOr(Schema.Number),
-  deaths: Schema.NullOr(Schema.Number),
-  assists: Schema.NullOr(Schema.Number),
-  playtimeMillis: Schema.NullOr(Schema.Number),
+  score: Schema.NullOr(Json.Integer),
+  roundsPlayed: Schema.NullOr(Json.Integer),
+  kills: Schema.NullOr(Json.Integer),
+  deaths: Schema.NullOr(Json.Integer),
+  assists: Schema.NullOr(Json.Integer),
+  playtimeMillis: Schema.NullOr(Json.Integer),
   abilityCasts: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1AbilityCasts), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerStats" })
 
@@ -2804,7 +2806,7 @@ export const ValConsoleMatchV1Player = Schema.Struct({
   partyId: Schema.NullOr(Schema.String),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   stats: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Schema.Number),
+  competitiveTier: Schema.NullOr(Json.Integer),
   playerCard: Schema.NullOr(Schema.String),
   playerTitle: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "ValConsoleMatchV1Player" })
@@ -2841,9 +2843,9 @@ export type ValConsoleMatchV1Coach = typeof ValConsoleMatchV1Coach.Type
 export const ValConsoleMatchV1Team = Schema.Struct({
   teamId: Schema.NullOr(Schema.String),
   won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Schema.Number),
-  roundsWon: Schema.NullOr(Schema.Number),
-  numPoints: Schema.NullOr(Schema.Number)
+  roundsPlayed: Schema.NullOr(Json.Integer),
+  roundsWon: Schema.NullOr(Json.Integer),
+  numPoints: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValConsoleMatchV1Team" })
 
 /**
@@ -2859,8 +2861,8 @@ export type ValConsoleMatchV1Team = typeof ValConsoleMatchV1Team.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Schema.Number),
-  y: Schema.NullOr(Schema.Number)
+  x: Schema.NullOr(Json.Integer),
+  y: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValConsoleMatchV1Location" })
 
 /**
@@ -2877,7 +2879,7 @@ export type ValConsoleMatchV1Location = typeof ValConsoleMatchV1Location.Type
  */
 export const ValConsoleMatchV1PlayerLocations = Schema.Struct({
   puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Schema.Number),
+  viewRadians: Schema.NullOr(Json.Float),
   location: Schema.NullOr(ValConsoleMatchV1Location)
 }).annotations({ identifier: "ValConsoleMatchV1PlayerLocations" })
 
@@ -2912,8 +2914,8 @@ export type ValConsoleMatchV1FinishingDamage = typeof ValConsoleMatchV1Finishing
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Schema.Number),
-  timeSinceRoundStartMillis: Schema.NullOr(Schema.Number),
+  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
+  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
   killer: Schema.NullOr(Schema.String),
   victim: Schema.NullOr(Schema.String),
   victimLocation: Schema.NullOr(ValConsoleMatchV1Location),
@@ -2936,10 +2938,10 @@ export type ValConsoleMatchV1Kill = typeof ValConsoleMatchV1Kill.Type
  */
 export const ValConsoleMatchV1Damage = Schema.Struct({
   receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Schema.Number),
-  legshots: Schema.NullOr(Schema.Number),
-  bodyshots: Schema.NullOr(Schema.Number),
-  headshots: Schema.NullOr(Schema.Number)
+  damage: Schema.NullOr(Json.Integer),
+  legshots: Schema.NullOr(Json.Integer),
+  bodyshots: Schema.NullOr(Json.Integer),
+  headshots: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValConsoleMatchV1Damage" })
 
 /**
@@ -2955,11 +2957,11 @@ export type ValConsoleMatchV1Damage = typeof ValConsoleMatchV1Damage.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Schema.Number),
+  loadoutValue: Schema.NullOr(Json.Integer),
   weapon: Schema.NullOr(Schema.String),
   armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Schema.Number),
-  spent: Schema.NullOr(Schema.Number)
+  remaining: Schema.NullOr(Json.Integer),
+  spent: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValConsoleMatchV1Economy" })
 
 /**
@@ -2997,7 +2999,7 @@ export const ValConsoleMatchV1PlayerRoundStats = Schema.Struct({
   puuid: Schema.NullOr(Schema.String),
   kills: Schema.NullOr(Schema.Array(ValConsoleMatchV1Kill)),
   damage: Schema.NullOr(Schema.Array(ValConsoleMatchV1Damage)),
-  score: Schema.NullOr(Schema.Number),
+  score: Schema.NullOr(Json.Integer),
   economy: Schema.NullOr(ValConsoleMatchV1Economy),
   ability: Schema.NullOr(ValConsoleMatchV1Ability)
 }).annotations({ identifier: "ValConsoleMatchV1PlayerRoundStats" })
@@ -3015,19 +3017,19 @@ export type ValConsoleMatchV1PlayerRoundStats = typeof ValConsoleMatchV1PlayerRo
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Schema.Number),
+  roundNum: Schema.NullOr(Json.Integer),
   roundResult: Schema.NullOr(Schema.String),
   roundCeremony: Schema.NullOr(Schema.String),
   winningTeam: Schema.NullOr(Schema.String),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Schema.Number),
+  plantRoundTime: Schema.NullOr(Json.Integer),
   plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
   plantLocation: Schema.NullOr(ValConsoleMatchV1Location),
   plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Schema.Number),
+  defuseRoundTime: Schema.NullOr(Json.Integer),
   defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
@@ -3070,7 +3072,7 @@ export type ValConsoleMatchV1Match = typeof ValConsoleMatchV1Match.Type
  */
 export const ValConsoleMatchV1MatchlistEntry = Schema.Struct({
   matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Schema.Number),
+  gameStartTimeMillis: Schema.NullOr(Json.Integer),
   queueId: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "ValConsoleMatchV1MatchlistEntry" })
 
@@ -3104,7 +3106,7 @@ export type ValConsoleMatchV1Matchlist = typeof ValConsoleMatchV1Matchlist.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Schema.Number),
+  currentTime: Schema.NullOr(Json.Integer),
   matchIds: Schema.NullOr(Schema.Array(Schema.String))
 }).annotations({ identifier: "ValConsoleMatchV1RecentMatches" })
 
@@ -3124,9 +3126,9 @@ export const ValConsoleRankedV1Player = Schema.Struct({
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
   gameName: Schema.optionalWith(Schema.String, { exact: true }),
   tagLine: Schema.optionalWith(Schema.String, { exact: true }),
-  leaderboardRank: Schema.Number,
-  rankedRating: Schema.Number,
-  numberOfWins: Schema.Number
+  leaderboardRank: Json.Integer,
+  rankedRating: Json.Integer,
+  numberOfWins: Json.Integer
 }).annotations({ identifier: "ValConsoleRankedV1Player" })
 
 /**
@@ -3157,7 +3159,7 @@ export type ValConsoleRankedV1Tier = typeof ValConsoleRankedV1Tier.Type
  */
 export const ValConsoleRankedV1Leaderboard = Schema.Struct({
   actId: Schema.String,
-  totalPlayers: Schema.Number,
+  totalPlayers: Json.Integer,
   query: Schema.optionalWith(Schema.String, { exact: true }),
   shard: Schema.String,
   players: Schema.Array(ValConsoleRankedV1Player),
@@ -3287,9 +3289,9 @@ export const ValMatchV1MatchInfo = Schema.Struct({
   matchId: Schema.NullOr(Schema.String),
   mapId: Schema.NullOr(Schema.String),
   gameVersion: Schema.NullOr(Schema.String),
-  gameLengthMillis: Schema.optionalWith(Schema.NullOr(Schema.Number), { exact: true }),
+  gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   region: Schema.NullOr(Schema.String),
-  gameStartMillis: Schema.NullOr(Schema.Number),
+  gameStartMillis: Schema.NullOr(Json.Integer),
   provisioningFlowId: Schema.NullOr(Schema.String),
   isCompleted: Schema.NullOr(Schema.Boolean),
   customGameName: Schema.NullOr(Schema.String),
@@ -3297,7 +3299,7 @@ export const ValMatchV1MatchInfo = Schema.Struct({
   gameMode: Schema.NullOr(Schema.String),
   isRanked: Schema.NullOr(Schema.Boolean),
   seasonId: Schema.NullOr(Schema.String),
-  premierMatchInfo: Schema.NullOr(Schema.Unknown)
+  premierMatchInfo: Schema.NullOr(Json.Unknown)
 }).annotations({ identifier: "ValMatchV1MatchInfo" })
 
 /**
@@ -3313,10 +3315,10 @@ export type ValMatchV1MatchInfo = typeof ValMatchV1MatchInfo.Type
  * @category val-match-v1
  */
 export const ValMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Schema.Number),
-  ability1Casts: Schema.NullOr(Schema.Number),
-  ability2Casts: Schema.NullOr(Schema.Number),
-  ultimateCasts: Schema.NullOr(Schema.Number)
+  grenadeCasts: Schema.NullOr(Json.Integer),
+  ability1Casts: Schema.NullOr(Json.Integer),
+  ability2Casts: Schema.NullOr(Json.Integer),
+  ultimateCasts: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1AbilityCasts" })
 
 /**
@@ -3332,12 +3334,12 @@ export type ValMatchV1AbilityCasts = typeof ValMatchV1AbilityCasts.Type
  * @category val-match-v1
  */
 export const ValMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Schema.Number),
-  roundsPlayed: Schema.NullOr(Schema.Number),
-  kills: Schema.NullOr(Schema.Number),
-  deaths: Schema.NullOr(Schema.Number),
-  assists: Schema.NullOr(Schema.Number),
-  playtimeMillis: Schema.NullOr(Schema.Number),
+  score: Schema.NullOr(Json.Integer),
+  roundsPlayed: Schema.NullOr(Json.Integer),
+  kills: Schema.NullOr(Json.Integer),
+  deaths: Schema.NullOr(Json.Integer),
+  assists: Schema.NullOr(Json.Integer),
+  playtimeMillis: Schema.NullOr(Json.Integer),
   abilityCasts: Schema.optionalWith(Schema.NullOr(ValMatchV1AbilityCasts), { exact: true })
 }).annotations({ identifier: "ValMatchV1PlayerStats" })
 
@@ -3361,11 +3363,11 @@ export const ValMatchV1Player = Schema.Struct({
   partyId: Schema.NullOr(Schema.String),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   stats: Schema.optionalWith(Schema.NullOr(ValMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Schema.Number),
+  competitiveTier: Schema.NullOr(Json.Integer),
   isObserver: Schema.NullOr(Schema.Boolean),
   playerCard: Schema.NullOr(Schema.String),
   playerTitle: Schema.NullOr(Schema.String),
-  accountLevel: Schema.NullOr(Schema.Number)
+  accountLevel: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1Player" })
 
 /**
@@ -3400,9 +3402,9 @@ export type ValMatchV1Coach = typeof ValMatchV1Coach.Type
 export const ValMatchV1Team = Schema.Struct({
   teamId: Schema.NullOr(Schema.String),
   won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Schema.Number),
-  roundsWon: Schema.NullOr(Schema.Number),
-  numPoints: Schema.NullOr(Schema.Number)
+  roundsPlayed: Schema.NullOr(Json.Integer),
+  roundsWon: Schema.NullOr(Json.Integer),
+  numPoints: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1Team" })
 
 /**
@@ -3418,8 +3420,8 @@ export type ValMatchV1Team = typeof ValMatchV1Team.Type
  * @category val-match-v1
  */
 export const ValMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Schema.Number),
-  y: Schema.NullOr(Schema.Number)
+  x: Schema.NullOr(Json.Integer),
+  y: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1Location" })
 
 /**
@@ -3436,7 +3438,7 @@ export type ValMatchV1Location = typeof ValMatchV1Location.Type
  */
 export const ValMatchV1PlayerLocations = Schema.Struct({
   puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Schema.Number),
+  viewRadians: Schema.NullOr(Json.Float),
   location: Schema.NullOr(ValMatchV1Location)
 }).annotations({ identifier: "ValMatchV1PlayerLocations" })
 
@@ -3471,8 +3473,8 @@ export type ValMatchV1FinishingDamage = typeof ValMatchV1FinishingDamage.Type
  * @category val-match-v1
  */
 export const ValMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Schema.Number),
-  timeSinceRoundStartMillis: Schema.NullOr(Schema.Number),
+  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
+  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
   killer: Schema.NullOr(Schema.String),
   victim: Schema.NullOr(Schema.String),
   victimLocation: Schema.NullOr(ValMatchV1Location),
@@ -3495,10 +3497,10 @@ export type ValMatchV1Kill = typeof ValMatchV1Kill.Type
  */
 export const ValMatchV1Damage = Schema.Struct({
   receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Schema.Number),
-  legshots: Schema.NullOr(Schema.Number),
-  bodyshots: Schema.NullOr(Schema.Number),
-  headshots: Schema.NullOr(Schema.Number)
+  damage: Schema.NullOr(Json.Integer),
+  legshots: Schema.NullOr(Json.Integer),
+  bodyshots: Schema.NullOr(Json.Integer),
+  headshots: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1Damage" })
 
 /**
@@ -3514,11 +3516,11 @@ export type ValMatchV1Damage = typeof ValMatchV1Damage.Type
  * @category val-match-v1
  */
 export const ValMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Schema.Number),
+  loadoutValue: Schema.NullOr(Json.Integer),
   weapon: Schema.NullOr(Schema.String),
   armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Schema.Number),
-  spent: Schema.NullOr(Schema.Number)
+  remaining: Schema.NullOr(Json.Integer),
+  spent: Schema.NullOr(Json.Integer)
 }).annotations({ identifier: "ValMatchV1Economy" })
 
 /**
@@ -3556,7 +3558,7 @@ export const ValMatchV1PlayerRoundStats = Schema.Struct({
   puuid: Schema.NullOr(Schema.String),
   kills: Schema.NullOr(Schema.Array(ValMatchV1Kill)),
   damage: Schema.NullOr(Schema.Array(ValMatchV1Damage)),
-  score: Schema.NullOr(Schema.Number),
+  score: Schema.NullOr(Json.Integer),
   economy: Schema.NullOr(ValMatchV1Economy),
   ability: Schema.NullOr(ValMatchV1Ability)
 }).annotations({ identifier: "ValMatchV1PlayerRoundStats" })
@@ -3574,18 +3576,18 @@ export type ValMatchV1PlayerRoundStats = typeof ValMatchV1PlayerRoundStats.Type
  * @category val-match-v1
  */
 export const ValMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Schema.Number),
+  roundNum: Schema.NullOr(Json.Integer),
   roundResult: Schema.NullOr(Schema.String),
   roundCeremony: Schema.NullOr(Schema.String),
   winningTeam: Schema.NullOr(Schema.String),
   winningTeamRole: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Schema.Number),
+  plantRoundTime: Schema.NullOr(Json.Integer),
   plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
   plantLocation: Schema.NullOr(ValMatchV1Location),
   plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Schema.Number),
+  defuseRoundTime: Schema.NullOr(Json.Integer),
   defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
   defuseLocation: Schema.NullOr(ValMatchV1Location),
   playerStats: Schema.NullOr(Schema.Array(ValMatchV1PlayerRoundStats)),
@@ -3626,7 +3628,7 @@ export type ValMatchV1Match = typeof ValMatchV1Match.Type
  */
 export const ValMatchV1MatchlistEntry = Schema.Struct({
   matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Schema.Number),
+  gameStartTimeMillis: Schema.NullOr(Json.Integer),
   queueId: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "ValMatchV1MatchlistEntry" })
 
@@ -3660,7 +3662,7 @@ export type ValMatchV1Matchlist = typeof ValMatchV1Matchlist.Type
  * @category val-match-v1
  */
 export const ValMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Schema.Number),
+  currentTime: Schema.NullOr(Json.Integer),
   matchIds: Schema.NullOr(Schema.Array(Schema.String))
 }).annotations({ identifier: "ValMatchV1RecentMatches" })
 
@@ -3680,10 +3682,10 @@ export const ValRankedV1Player = Schema.Struct({
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
   gameName: Schema.optionalWith(Schema.String, { exact: true }),
   tagLine: Schema.optionalWith(Schema.String, { exact: true }),
-  leaderboardRank: Schema.Number,
-  rankedRating: Schema.Number,
-  numberOfWins: Schema.Number,
-  competitiveTier: Schema.optionalWith(Schema.Number, { exact: true }),
+  leaderboardRank: Json.Integer,
+  rankedRating: Json.Integer,
+  numberOfWins: Json.Integer,
+  competitiveTier: Schema.optionalWith(Json.Integer, { exact: true }),
   prefix: Schema.optionalWith(Schema.String, { exact: true }),
   premierRosterType: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "ValRankedV1Player" })
@@ -3701,9 +3703,9 @@ export type ValRankedV1Player = typeof ValRankedV1Player.Type
  * @category val-ranked-v1
  */
 export const ValRankedV1TierDetail = Schema.Struct({
-  rankedRatingThreshold: Schema.Number,
-  startingPage: Schema.Number,
-  startingIndex: Schema.Number
+  rankedRatingThreshold: Json.Integer,
+  startingPage: Json.Integer,
+  startingIndex: Json.Integer
 }).annotations({ identifier: "ValRankedV1TierDetail" })
 
 /**
@@ -3721,15 +3723,15 @@ export type ValRankedV1TierDetail = typeof ValRankedV1TierDetail.Type
 export const ValRankedV1Leaderboard = Schema.Struct({
   shard: Schema.String,
   actId: Schema.String,
-  totalPlayers: Schema.Number,
+  totalPlayers: Json.Integer,
   players: Schema.Array(ValRankedV1Player),
-  immortalStartingPage: Schema.optionalWith(Schema.Number, { exact: true }),
-  immortalStartingIndex: Schema.optionalWith(Schema.Number, { exact: true }),
-  topTierRRThreshold: Schema.optionalWith(Schema.Number, { exact: true }),
+  immortalStartingPage: Schema.optionalWith(Json.Integer, { exact: true }),
+  immortalStartingIndex: Schema.optionalWith(Json.Integer, { exact: true }),
+  topTierRRThreshold: Schema.optionalWith(Json.Integer, { exact: true }),
   tierDetails: Schema.optionalWith(Schema.Record({ key: Schema.String, value: ValRankedV1TierDetail }), {
     exact: true
   }),
-  startIndex: Schema.optionalWith(Schema.Number, { exact: true }),
+  startIndex: Schema.optionalWith(Json.Integer, { exact: true }),
   query: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "ValRankedV1Leaderboard" })
 
@@ -3763,7 +3765,7 @@ export type ValStatusV1Content = typeof ValStatusV1Content.Type
  * @category val-status-v1
  */
 export const ValStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   author: Schema.NullOr(Schema.String),
   publish: Schema.NullOr(Schema.Boolean),
   publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
@@ -3785,7 +3787,7 @@ export type ValStatusV1Update = typeof ValStatusV1Update.Type
  * @category val-status-v1
  */
 export const ValStatusV1Status = Schema.Struct({
-  id: Schema.NullOr(Schema.Number),
+  id: Schema.NullOr(Json.Integer),
   maintenance_status: Schema.NullOr(Schema.String),
   incident_severity: Schema.NullOr(Schema.String),
   titles: Schema.NullOr(Schema.Array(ValStatusV1Content)),
@@ -3828,7 +3830,7 @@ export type ValStatusV1PlatformData = typeof ValStatusV1PlatformData.Type
  * @since 0.2.0
  * @category champion-mastery-v4
  */
-export const LolChampionV4MasteryScore = Schema.Number.annotations({ identifier: "LolChampionV4MasteryScore" })
+export const LolChampionV4MasteryScore = Json.Integer.annotations({ identifier: "LolChampionV4MasteryScore" })
 
 /**
  * @since 0.2.0
@@ -3844,7 +3846,7 @@ export type LolChampionV4MasteryScore = typeof LolChampionV4MasteryScore.Type
  */
 export const LolChallengesV1AllChallengePercentiles = Schema.Record({
   key: Schema.String,
-  value: Schema.Record({ key: Schema.String, value: Schema.Number })
+  value: Schema.Record({ key: Schema.String, value: Json.Float })
 }).annotations({ identifier: "LolChallengesV1AllChallengePercentiles" })
 
 /**
@@ -3859,8 +3861,9 @@ export type LolChallengesV1AllChallengePercentiles = typeof LolChallengesV1AllCh
  * @since 0.2.0
  * @category lol-challenges-v1
  */
-export const LolChallengesV1ChallengePercentiles = Schema.Record({ key: Schema.String, value: Schema.Number })
-  .annotations({ identifier: "LolChallengesV1ChallengePercentiles" })
+export const LolChallengesV1ChallengePercentiles = Schema.Record({ key: Schema.String, value: Json.Float }).annotations(
+  { identifier: "LolChallengesV1ChallengePercentiles" }
+)
 
 /**
  * @since 0.2.0
