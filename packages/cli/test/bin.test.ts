@@ -634,6 +634,17 @@ describe("volley get", () => {
     assert.strictEqual(run.stdout, "")
   })
 
+  it("runs an RSO method on the embedded mock without a token, and never shows a given one", {
+    timeout: 30_000
+  }, async () => {
+    const run = await volley(["get", "account-v1", "me", "--region", "americas"], {
+      RIOT_ACCESS_TOKEN: "secret-rso-token"
+    })
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.isString(JSON.parse(run.stdout).puuid)
+    assert.notInclude(run.stdout + run.stderr, "secret-rso-token")
+  })
+
   it("exits 130 on SIGINT while the request is in flight", { timeout: 30_000 }, async () => {
     const child = start(["get", "lol-match-v5", "match", "--region", "americas", "--id", "NA1_1"], {
       VOLLEY_MOCK_LATENCY_MS: "20000"

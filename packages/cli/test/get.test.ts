@@ -84,4 +84,26 @@ describe("volley get against the embedded mock", () => {
       })
       assert.include(run.stderr, "volley: 1/1 requests (100%), 0 failed")
     }), { timeout: 30_000 })
+
+  it.scoped("runs every method of the table from its command line, JSON on stdout", () =>
+    Effect.gen(function*() {
+      for (const [family, byName] of families(operations)) {
+        for (const [name, operation] of byName) {
+          const example = MockServer.exampleCall(operation)
+          const args = [
+            "get",
+            family,
+            name,
+            operation.routeKind === "regional" ? "--region" : "--platform",
+            example.route,
+            ...operation.params.flatMap((param) => [`--${kebab(param.name)}`, String(example.args[param.name])])
+          ]
+          const run = yield* volley(args)
+          assert.strictEqual(run.code, Cli.ExitCode.success, `volley ${args.join(" ")}:\n${run.stderr}`)
+          const answer: unknown = JSON.parse(run.stdout)
+          if (!operation.nullable404) assert.notStrictEqual(answer, null, operation.operationId)
+          assert.include(run.stderr, "volley: 1/1 requests (100%)")
+        }
+      }
+    }), { timeout: 60_000 })
 })
