@@ -172,12 +172,13 @@ const structExpression = (component: string, schema: JsonSchema, context: Schema
     let type = recordOf !== undefined
       ? `Schema.Record({ key: Schema.String, value: ${schemaName(recordOf, context.overrides)} })`
       : schemaExpression(property, context)
-    const nullableFamily = context.overrides.nullableFamilies.includes(componentFamily(component))
+    const lenient = context.overrides.lenientFamilies.includes(componentFamily(component))
+    const nullableFamily = lenient || context.overrides.nullableFamilies.includes(componentFamily(component))
     if (context.overrides.nullable.includes(fieldKey)) context.used.add(`nullable:${fieldKey}`)
     if (nullableFamily || context.overrides.nullable.includes(fieldKey)) type = `Schema.NullOr(${type})`
     const alias = property["x-alias"]
     // A field with another casing may arrive under either name, so neither can be required.
-    if (required.has(name) && alias === undefined) {
+    if (required.has(name) && alias === undefined && !lenient) {
       fields.push(`${propertyKey(name)}: ${type}`)
     } else {
       fields.push(`${propertyKey(name)}: Schema.optionalWith(${type}, { exact: true })`)

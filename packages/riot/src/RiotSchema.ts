@@ -177,10 +177,11 @@ export type LolChampionV3ChampionInfo = typeof LolChampionV3ChampionInfo.Type
  * @category clash-v1
  */
 export const LolClashV1Player = Schema.Struct({
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   teamId: Schema.optionalWith(Schema.String, { exact: true }),
   position: Schema.String,
-  role: Schema.String
+  role: Schema.String,
+  summonerId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolClashV1Player" })
 
 /**
@@ -279,7 +280,7 @@ export type LolLeagueExpV4MiniSeries = typeof LolLeagueExpV4MiniSeries.Type
 export const LolLeagueExpV4LeagueEntry = Schema.Struct({
   leagueId: Schema.String,
   summonerId: Schema.optionalWith(Schema.String, { exact: true }),
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   queueType: Schema.String,
   tier: Schema.String,
   rank: Schema.String,
@@ -290,7 +291,8 @@ export const LolLeagueExpV4LeagueEntry = Schema.Struct({
   veteran: Schema.Boolean,
   freshBlood: Schema.Boolean,
   inactive: Schema.Boolean,
-  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true })
+  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueExpV4LeagueEntry" })
 
 /**
@@ -334,8 +336,9 @@ export const LolLeagueV4LeagueItem = Schema.Struct({
   rank: Schema.String,
   leaguePoints: Json.Integer,
   losses: Json.Integer,
-  puuid: Schema.String,
-  summonerId: Schema.optionalWith(Schema.String, { exact: true })
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueV4LeagueItem" })
 
 /**
@@ -372,7 +375,7 @@ export type LolLeagueV4LeagueList = typeof LolLeagueV4LeagueList.Type
  */
 export const LolLeagueV4LeagueEntry = Schema.Struct({
   leagueId: Schema.optionalWith(Schema.String, { exact: true }),
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   queueType: Schema.String,
   tier: Schema.optionalWith(Schema.String, { exact: true }),
   rank: Schema.optionalWith(Schema.String, { exact: true }),
@@ -384,7 +387,8 @@ export const LolLeagueV4LeagueEntry = Schema.Struct({
   freshBlood: Schema.Boolean,
   inactive: Schema.Boolean,
   miniSeries: Schema.optionalWith(LolLeagueV4MiniSeries, { exact: true }),
-  summonerId: Schema.optionalWith(Schema.String, { exact: true })
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueV4LeagueEntry" })
 
 /**
@@ -2160,7 +2164,9 @@ export const TftLeagueV1LeagueEntry = Schema.Struct({
   veteran: Schema.optionalWith(Schema.Boolean, { exact: true }),
   freshBlood: Schema.optionalWith(Schema.Boolean, { exact: true }),
   inactive: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  miniSeries: Schema.optionalWith(TftLeagueV1MiniSeries, { exact: true })
+  miniSeries: Schema.optionalWith(TftLeagueV1MiniSeries, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "TftLeagueV1LeagueEntry" })
 
 /**
@@ -2185,7 +2191,9 @@ export const TftLeagueV1LeagueItem = Schema.Struct({
   rank: Schema.String,
   leaguePoints: Json.Integer,
   losses: Json.Integer,
-  puuid: Schema.String
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "TftLeagueV1LeagueItem" })
 
 /**
@@ -2732,17 +2740,17 @@ export type LolTournamentV5LobbyEventV5DtoWrapper = typeof LolTournamentV5LobbyE
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1MatchInfo = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  mapId: Schema.NullOr(Schema.String),
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  mapId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
-  gameStartMillis: Schema.NullOr(Json.Integer),
-  provisioningFlowId: Schema.NullOr(Schema.String),
-  isCompleted: Schema.NullOr(Schema.Boolean),
-  customGameName: Schema.NullOr(Schema.String),
-  queueId: Schema.NullOr(Schema.String),
-  gameMode: Schema.NullOr(Schema.String),
-  isRanked: Schema.NullOr(Schema.Boolean),
-  seasonId: Schema.NullOr(Schema.String)
+  gameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  provisioningFlowId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isCompleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  customGameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameMode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isRanked: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  seasonId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1MatchInfo" })
 
 /**
@@ -2758,10 +2766,10 @@ export type ValConsoleMatchV1MatchInfo = typeof ValConsoleMatchV1MatchInfo.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Json.Integer),
-  ability1Casts: Schema.NullOr(Json.Integer),
-  ability2Casts: Schema.NullOr(Json.Integer),
-  ultimateCasts: Schema.NullOr(Json.Integer)
+  grenadeCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability1Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability2Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ultimateCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1AbilityCasts" })
 
 /**
@@ -2777,12 +2785,12 @@ export type ValConsoleMatchV1AbilityCasts = typeof ValConsoleMatchV1AbilityCasts
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Json.Integer),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  kills: Schema.NullOr(Json.Integer),
-  deaths: Schema.NullOr(Json.Integer),
-  assists: Schema.NullOr(Json.Integer),
-  playtimeMillis: Schema.NullOr(Json.Integer),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  deaths: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  assists: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  playtimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   abilityCasts: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1AbilityCasts), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerStats" })
 
@@ -2799,16 +2807,16 @@ export type ValConsoleMatchV1PlayerStats = typeof ValConsoleMatchV1PlayerStats.T
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Player = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  gameName: Schema.NullOr(Schema.String),
-  tagLine: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String),
-  partyId: Schema.NullOr(Schema.String),
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  tagLine: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  partyId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   stats: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Json.Integer),
-  playerCard: Schema.NullOr(Schema.String),
-  playerTitle: Schema.NullOr(Schema.String)
+  competitiveTier: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  playerCard: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  playerTitle: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Player" })
 
 /**
@@ -2824,8 +2832,8 @@ export type ValConsoleMatchV1Player = typeof ValConsoleMatchV1Player.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Coach = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Coach" })
 
 /**
@@ -2841,11 +2849,11 @@ export type ValConsoleMatchV1Coach = typeof ValConsoleMatchV1Coach.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Team = Schema.Struct({
-  teamId: Schema.NullOr(Schema.String),
-  won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  roundsWon: Schema.NullOr(Json.Integer),
-  numPoints: Schema.NullOr(Json.Integer)
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  won: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsWon: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  numPoints: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Team" })
 
 /**
@@ -2861,8 +2869,8 @@ export type ValConsoleMatchV1Team = typeof ValConsoleMatchV1Team.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Json.Integer),
-  y: Schema.NullOr(Json.Integer)
+  x: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  y: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Location" })
 
 /**
@@ -2878,9 +2886,9 @@ export type ValConsoleMatchV1Location = typeof ValConsoleMatchV1Location.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerLocations = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Json.Float),
-  location: Schema.NullOr(ValConsoleMatchV1Location)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  viewRadians: Schema.optionalWith(Schema.NullOr(Json.Float), { exact: true }),
+  location: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerLocations" })
 
 /**
@@ -2896,9 +2904,9 @@ export type ValConsoleMatchV1PlayerLocations = typeof ValConsoleMatchV1PlayerLoc
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1FinishingDamage = Schema.Struct({
-  damageType: Schema.NullOr(Schema.String),
-  damageItem: Schema.NullOr(Schema.String),
-  isSecondaryFireMode: Schema.NullOr(Schema.Boolean)
+  damageType: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damageItem: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isSecondaryFireMode: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1FinishingDamage" })
 
 /**
@@ -2914,14 +2922,14 @@ export type ValConsoleMatchV1FinishingDamage = typeof ValConsoleMatchV1Finishing
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
-  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
-  killer: Schema.NullOr(Schema.String),
-  victim: Schema.NullOr(Schema.String),
-  victimLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  assistants: Schema.NullOr(Schema.Array(Schema.String)),
-  playerLocations: Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)),
-  finishingDamage: Schema.NullOr(ValConsoleMatchV1FinishingDamage)
+  timeSinceGameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  timeSinceRoundStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  killer: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victim: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victimLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  assistants: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true }),
+  playerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), { exact: true }),
+  finishingDamage: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1FinishingDamage), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Kill" })
 
 /**
@@ -2937,11 +2945,11 @@ export type ValConsoleMatchV1Kill = typeof ValConsoleMatchV1Kill.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Damage = Schema.Struct({
-  receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Json.Integer),
-  legshots: Schema.NullOr(Json.Integer),
-  bodyshots: Schema.NullOr(Json.Integer),
-  headshots: Schema.NullOr(Json.Integer)
+  receiver: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  legshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  bodyshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  headshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Damage" })
 
 /**
@@ -2957,11 +2965,11 @@ export type ValConsoleMatchV1Damage = typeof ValConsoleMatchV1Damage.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Json.Integer),
-  weapon: Schema.NullOr(Schema.String),
-  armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Json.Integer),
-  spent: Schema.NullOr(Json.Integer)
+  loadoutValue: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  weapon: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  armor: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  remaining: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  spent: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Economy" })
 
 /**
@@ -2996,12 +3004,12 @@ export type ValConsoleMatchV1Ability = typeof ValConsoleMatchV1Ability.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerRoundStats = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  kills: Schema.NullOr(Schema.Array(ValConsoleMatchV1Kill)),
-  damage: Schema.NullOr(Schema.Array(ValConsoleMatchV1Damage)),
-  score: Schema.NullOr(Json.Integer),
-  economy: Schema.NullOr(ValConsoleMatchV1Economy),
-  ability: Schema.NullOr(ValConsoleMatchV1Ability)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Kill)), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Damage)), { exact: true }),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  economy: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Economy), { exact: true }),
+  ability: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Ability), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerRoundStats" })
 
 /**
@@ -3017,25 +3025,25 @@ export type ValConsoleMatchV1PlayerRoundStats = typeof ValConsoleMatchV1PlayerRo
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Json.Integer),
-  roundResult: Schema.NullOr(Schema.String),
-  roundCeremony: Schema.NullOr(Schema.String),
-  winningTeam: Schema.NullOr(Schema.String),
+  roundNum: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundResult: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  roundCeremony: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  winningTeam: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Json.Integer),
+  plantRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
-  plantLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Json.Integer),
+  plantLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  plantSite: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  defuseRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
-  defuseLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  playerStats: Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerRoundStats)),
-  roundResultCode: Schema.NullOr(Schema.String)
+  defuseLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  playerStats: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerRoundStats)), { exact: true }),
+  roundResultCode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1RoundResult" })
 
 /**
@@ -3051,9 +3059,9 @@ export type ValConsoleMatchV1RoundResult = typeof ValConsoleMatchV1RoundResult.T
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Match = Schema.Struct({
-  matchInfo: Schema.NullOr(ValConsoleMatchV1MatchInfo),
-  players: Schema.NullOr(Schema.Array(ValConsoleMatchV1Player)),
-  coaches: Schema.NullOr(Schema.Array(ValConsoleMatchV1Coach)),
+  matchInfo: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1MatchInfo), { exact: true }),
+  players: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Player)), { exact: true }),
+  coaches: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Coach)), { exact: true }),
   teams: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Team)), { exact: true }),
   roundResults: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1RoundResult)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Match" })
@@ -3071,9 +3079,9 @@ export type ValConsoleMatchV1Match = typeof ValConsoleMatchV1Match.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1MatchlistEntry = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Json.Integer),
-  queueId: Schema.NullOr(Schema.String)
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameStartTimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1MatchlistEntry" })
 
 /**
@@ -3089,8 +3097,8 @@ export type ValConsoleMatchV1MatchlistEntry = typeof ValConsoleMatchV1MatchlistE
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Matchlist = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  history: Schema.NullOr(Schema.Array(ValConsoleMatchV1MatchlistEntry))
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  history: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1MatchlistEntry)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Matchlist" })
 
 /**
@@ -3106,8 +3114,8 @@ export type ValConsoleMatchV1Matchlist = typeof ValConsoleMatchV1Matchlist.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Json.Integer),
-  matchIds: Schema.NullOr(Schema.Array(Schema.String))
+  currentTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  matchIds: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1RecentMatches" })
 
 /**
@@ -3179,25 +3187,25 @@ export type ValConsoleRankedV1Leaderboard = typeof ValConsoleRankedV1Leaderboard
  * @category val-content-v1
  */
 export const ValContentV1LocalizedNames = Schema.Struct({
-  "ar-AE": Schema.String,
-  "de-DE": Schema.String,
+  "ar-AE": Schema.optionalWith(Schema.String, { exact: true }),
+  "de-DE": Schema.optionalWith(Schema.String, { exact: true }),
   "en-GB": Schema.optionalWith(Schema.String, { exact: true }),
-  "en-US": Schema.String,
-  "es-ES": Schema.String,
-  "es-MX": Schema.String,
-  "fr-FR": Schema.String,
-  "id-ID": Schema.String,
-  "it-IT": Schema.String,
-  "ja-JP": Schema.String,
-  "ko-KR": Schema.String,
-  "pl-PL": Schema.String,
-  "pt-BR": Schema.String,
-  "ru-RU": Schema.String,
-  "th-TH": Schema.String,
-  "tr-TR": Schema.String,
-  "vi-VN": Schema.String,
-  "zh-CN": Schema.String,
-  "zh-TW": Schema.String
+  "en-US": Schema.optionalWith(Schema.String, { exact: true }),
+  "es-ES": Schema.optionalWith(Schema.String, { exact: true }),
+  "es-MX": Schema.optionalWith(Schema.String, { exact: true }),
+  "fr-FR": Schema.optionalWith(Schema.String, { exact: true }),
+  "id-ID": Schema.optionalWith(Schema.String, { exact: true }),
+  "it-IT": Schema.optionalWith(Schema.String, { exact: true }),
+  "ja-JP": Schema.optionalWith(Schema.String, { exact: true }),
+  "ko-KR": Schema.optionalWith(Schema.String, { exact: true }),
+  "pl-PL": Schema.optionalWith(Schema.String, { exact: true }),
+  "pt-BR": Schema.optionalWith(Schema.String, { exact: true }),
+  "ru-RU": Schema.optionalWith(Schema.String, { exact: true }),
+  "th-TH": Schema.optionalWith(Schema.String, { exact: true }),
+  "tr-TR": Schema.optionalWith(Schema.String, { exact: true }),
+  "vi-VN": Schema.optionalWith(Schema.String, { exact: true }),
+  "zh-CN": Schema.optionalWith(Schema.String, { exact: true }),
+  "zh-TW": Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "ValContentV1LocalizedNames" })
 
 /**
@@ -3286,20 +3294,20 @@ export type ValContentV1Content = typeof ValContentV1Content.Type
  * @category val-match-v1
  */
 export const ValMatchV1MatchInfo = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  mapId: Schema.NullOr(Schema.String),
-  gameVersion: Schema.NullOr(Schema.String),
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  mapId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameVersion: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
-  region: Schema.NullOr(Schema.String),
-  gameStartMillis: Schema.NullOr(Json.Integer),
-  provisioningFlowId: Schema.NullOr(Schema.String),
-  isCompleted: Schema.NullOr(Schema.Boolean),
-  customGameName: Schema.NullOr(Schema.String),
-  queueId: Schema.NullOr(Schema.String),
-  gameMode: Schema.NullOr(Schema.String),
-  isRanked: Schema.NullOr(Schema.Boolean),
-  seasonId: Schema.NullOr(Schema.String),
-  premierMatchInfo: Schema.NullOr(Json.Unknown)
+  region: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  provisioningFlowId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isCompleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  customGameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameMode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isRanked: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  seasonId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  premierMatchInfo: Schema.optionalWith(Schema.NullOr(Json.Unknown), { exact: true })
 }).annotations({ identifier: "ValMatchV1MatchInfo" })
 
 /**
@@ -3315,10 +3323,10 @@ export type ValMatchV1MatchInfo = typeof ValMatchV1MatchInfo.Type
  * @category val-match-v1
  */
 export const ValMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Json.Integer),
-  ability1Casts: Schema.NullOr(Json.Integer),
-  ability2Casts: Schema.NullOr(Json.Integer),
-  ultimateCasts: Schema.NullOr(Json.Integer)
+  grenadeCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability1Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability2Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ultimateCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1AbilityCasts" })
 
 /**
@@ -3334,12 +3342,12 @@ export type ValMatchV1AbilityCasts = typeof ValMatchV1AbilityCasts.Type
  * @category val-match-v1
  */
 export const ValMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Json.Integer),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  kills: Schema.NullOr(Json.Integer),
-  deaths: Schema.NullOr(Json.Integer),
-  assists: Schema.NullOr(Json.Integer),
-  playtimeMillis: Schema.NullOr(Json.Integer),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  deaths: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  assists: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  playtimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   abilityCasts: Schema.optionalWith(Schema.NullOr(ValMatchV1AbilityCasts), { exact: true })
 }).annotations({ identifier: "ValMatchV1PlayerStats" })
 
@@ -3356,18 +3364,18 @@ export type ValMatchV1PlayerStats = typeof ValMatchV1PlayerStats.Type
  * @category val-match-v1
  */
 export const ValMatchV1Player = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  gameName: Schema.NullOr(Schema.String),
-  tagLine: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String),
-  partyId: Schema.NullOr(Schema.String),
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  tagLine: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  partyId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   stats: Schema.optionalWith(Schema.NullOr(ValMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Json.Integer),
-  isObserver: Schema.NullOr(Schema.Boolean),
-  playerCard: Schema.NullOr(Schema.String),
-  playerTitle: Schema.NullOr(Schema.String),
-  accountLevel: Schema.NullOr(Json.Integer)
+  competitiveTier: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  isObserver: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  playerCard: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  playerTitle: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  accountLevel: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Player" })
 
 /**
@@ -3383,8 +3391,8 @@ export type ValMatchV1Player = typeof ValMatchV1Player.Type
  * @category val-match-v1
  */
 export const ValMatchV1Coach = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValMatchV1Coach" })
 
 /**
@@ -3400,11 +3408,11 @@ export type ValMatchV1Coach = typeof ValMatchV1Coach.Type
  * @category val-match-v1
  */
 export const ValMatchV1Team = Schema.Struct({
-  teamId: Schema.NullOr(Schema.String),
-  won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  roundsWon: Schema.NullOr(Json.Integer),
-  numPoints: Schema.NullOr(Json.Integer)
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  won: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsWon: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  numPoints: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Team" })
 
 /**
@@ -3420,8 +3428,8 @@ export type ValMatchV1Team = typeof ValMatchV1Team.Type
  * @category val-match-v1
  */
 export const ValMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Json.Integer),
-  y: Schema.NullOr(Json.Integer)
+  x: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  y: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Location" })
 
 /**
@@ -3437,9 +3445,9 @@ export type ValMatchV1Location = typeof ValMatchV1Location.Type
  * @category val-match-v1
  */
 export const ValMatchV1PlayerLocations = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Json.Float),
-  location: Schema.NullOr(ValMatchV1Location)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  viewRadians: Schema.optionalWith(Schema.NullOr(Json.Float), { exact: true }),
+  location: Schema.optionalWith(Schema.NullOr(ValMatchV1Location), { exact: true })
 }).annotations({ identifier: "ValMatchV1PlayerLocations" })
 
 /**
@@ -3455,9 +3463,9 @@ export type ValMatchV1PlayerLocations = typeof ValMatchV1PlayerLocations.Type
  * @category val-match-v1
  */
 export const ValMatchV1FinishingDamage = Schema.Struct({
-  damageType: Schema.NullOr(Schema.String),
-  damageItem: Schema.NullOr(Schema.String),
-  isSecondaryFireMode: Schema.NullOr(Schema.Boolean)
+  damageType: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damageItem: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isSecondaryFireMode: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
 }).annotations({ identifier: "ValMatchV1FinishingDamage" })
 
 /**
@@ -3473,14 +3481,14 @@ export type ValMatchV1FinishingDamage = typeof ValMatchV1FinishingDamage.Type
  * @category val-match-v1
  */
 export const ValMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
-  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
-  killer: Schema.NullOr(Schema.String),
-  victim: Schema.NullOr(Schema.String),
-  victimLocation: Schema.NullOr(ValMatchV1Location),
-  assistants: Schema.NullOr(Schema.Array(Schema.String)),
-  playerLocations: Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)),
-  finishingDamage: Schema.NullOr(ValMatchV1FinishingDamage)
+  timeSinceGameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  timeSinceRoundStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  killer: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victim: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victimLocation: Schema.optionalWith(Schema.NullOr(ValMatchV1Location), { exact: true }),
+  assistants: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true }),
+  playerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
+  finishingDamage: Schema.optionalWith(Schema.NullOr(ValMatchV1FinishingDamage), { exact: true })
 }).annotations({ identifier: "ValMatchV1Kill" })
 
 /**
@@ -3496,11 +3504,11 @@ export type ValMatchV1Kill = typeof ValMatchV1Kill.Type
  * @category val-match-v1
  */
 export const ValMatchV1Damage = Schema.Struct({
-  receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Json.Integer),
-  legshots: Schema.NullOr(Json.Integer),
-  bodyshots: Schema.NullOr(Json.Integer),
-  headshots: Schema.NullOr(Json.Integer)
+  receiver: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  legshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  bodyshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  headshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Damage" })
 
 /**
@@ -3516,11 +3524,11 @@ export type ValMatchV1Damage = typeof ValMatchV1Damage.Type
  * @category val-match-v1
  */
 export const ValMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Json.Integer),
-  weapon: Schema.NullOr(Schema.String),
-  armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Json.Integer),
-  spent: Schema.NullOr(Json.Integer)
+  loadoutValue: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  weapon: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  armor: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  remaining: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  spent: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Economy" })
 
 /**
@@ -3555,12 +3563,12 @@ export type ValMatchV1Ability = typeof ValMatchV1Ability.Type
  * @category val-match-v1
  */
 export const ValMatchV1PlayerRoundStats = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  kills: Schema.NullOr(Schema.Array(ValMatchV1Kill)),
-  damage: Schema.NullOr(Schema.Array(ValMatchV1Damage)),
-  score: Schema.NullOr(Json.Integer),
-  economy: Schema.NullOr(ValMatchV1Economy),
-  ability: Schema.NullOr(ValMatchV1Ability)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Kill)), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Damage)), { exact: true }),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  economy: Schema.optionalWith(Schema.NullOr(ValMatchV1Economy), { exact: true }),
+  ability: Schema.optionalWith(Schema.NullOr(ValMatchV1Ability), { exact: true })
 }).annotations({ identifier: "ValMatchV1PlayerRoundStats" })
 
 /**
@@ -3576,22 +3584,22 @@ export type ValMatchV1PlayerRoundStats = typeof ValMatchV1PlayerRoundStats.Type
  * @category val-match-v1
  */
 export const ValMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Json.Integer),
-  roundResult: Schema.NullOr(Schema.String),
-  roundCeremony: Schema.NullOr(Schema.String),
-  winningTeam: Schema.NullOr(Schema.String),
+  roundNum: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundResult: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  roundCeremony: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  winningTeam: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   winningTeamRole: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Json.Integer),
+  plantRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
-  plantLocation: Schema.NullOr(ValMatchV1Location),
-  plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Json.Integer),
+  plantLocation: Schema.optionalWith(Schema.NullOr(ValMatchV1Location), { exact: true }),
+  plantSite: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  defuseRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
-  defuseLocation: Schema.NullOr(ValMatchV1Location),
-  playerStats: Schema.NullOr(Schema.Array(ValMatchV1PlayerRoundStats)),
-  roundResultCode: Schema.NullOr(Schema.String)
+  defuseLocation: Schema.optionalWith(Schema.NullOr(ValMatchV1Location), { exact: true }),
+  playerStats: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerRoundStats)), { exact: true }),
+  roundResultCode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValMatchV1RoundResult" })
 
 /**
@@ -3607,9 +3615,9 @@ export type ValMatchV1RoundResult = typeof ValMatchV1RoundResult.Type
  * @category val-match-v1
  */
 export const ValMatchV1Match = Schema.Struct({
-  matchInfo: Schema.NullOr(ValMatchV1MatchInfo),
-  players: Schema.NullOr(Schema.Array(ValMatchV1Player)),
-  coaches: Schema.NullOr(Schema.Array(ValMatchV1Coach)),
+  matchInfo: Schema.optionalWith(Schema.NullOr(ValMatchV1MatchInfo), { exact: true }),
+  players: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Player)), { exact: true }),
+  coaches: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Coach)), { exact: true }),
   teams: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Team)), { exact: true }),
   roundResults: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1RoundResult)), { exact: true })
 }).annotations({ identifier: "ValMatchV1Match" })
@@ -3627,9 +3635,9 @@ export type ValMatchV1Match = typeof ValMatchV1Match.Type
  * @category val-match-v1
  */
 export const ValMatchV1MatchlistEntry = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Json.Integer),
-  queueId: Schema.NullOr(Schema.String)
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameStartTimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValMatchV1MatchlistEntry" })
 
 /**
@@ -3645,8 +3653,8 @@ export type ValMatchV1MatchlistEntry = typeof ValMatchV1MatchlistEntry.Type
  * @category val-match-v1
  */
 export const ValMatchV1Matchlist = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  history: Schema.NullOr(Schema.Array(ValMatchV1MatchlistEntry))
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  history: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1MatchlistEntry)), { exact: true })
 }).annotations({ identifier: "ValMatchV1Matchlist" })
 
 /**
@@ -3662,8 +3670,8 @@ export type ValMatchV1Matchlist = typeof ValMatchV1Matchlist.Type
  * @category val-match-v1
  */
 export const ValMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Json.Integer),
-  matchIds: Schema.NullOr(Schema.Array(Schema.String))
+  currentTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  matchIds: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
 }).annotations({ identifier: "ValMatchV1RecentMatches" })
 
 /**
