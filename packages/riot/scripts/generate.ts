@@ -126,10 +126,15 @@ interface SchemaContext {
   readonly overrides: Overrides
   /** Overrides the generator used, to report the ones that name nothing. */
   readonly used: Set<string>
+  /** The schema a component is declared as: its own, or an identical one declared before. */
+  readonly canonical: Map<string, string>
 }
 
+const refTo = (component: string, context: SchemaContext): string =>
+  context.canonical.get(component) ?? schemaName(component, context.overrides)
+
 const schemaExpression = (schema: JsonSchema, context: SchemaContext): string => {
-  if (schema.$ref !== undefined) return schemaName(refName(schema.$ref), context.overrides)
+  if (schema.$ref !== undefined) return refTo(refName(schema.$ref), context)
   switch (schema.type) {
     case "string":
       // Enums stay open: Riot adds values (queues, modes, tiers, regions) without a new version of the API.
@@ -170,14 +175,15 @@ const structExpression = (component: string, schema: JsonSchema, context: Schema
     const recordOf = context.overrides.recordFields[fieldKey]
     if (recordOf !== undefined) context.used.add(`recordFields:${fieldKey}`)
     let type = recordOf !== undefined
-      ? `Schema.Record({ key: Schema.String, value: ${schemaName(recordOf, context.overrides)} })`
+      ? `Schema.Record({ key: Schema.String, value: ${refTo(recordOf, context)} })`
       : schemaExpression(property, context)
-    const nullableFamily = context.overrides.nullableFamilies.includes(componentFamily(component))
+    const lenient = context.overrides.lenientFamilies.includes(componentFamily(component))
+    const nullableFamily = lenient || context.overrides.nullableFamilies.includes(componentFamily(component))
     if (context.overrides.nullable.includes(fieldKey)) context.used.add(`nullable:${fieldKey}`)
     if (nullableFamily || context.overrides.nullable.includes(fieldKey)) type = `Schema.NullOr(${type})`
     const alias = property["x-alias"]
     // A field with another casing may arrive under either name, so neither can be required.
-    if (required.has(name) && alias === undefined) {
+    if (required.has(name) && alias === undefined && !lenient) {
       fields.push(`${propertyKey(name)}: ${type}`)
     } else {
       fields.push(`${propertyKey(name)}: Schema.optionalWith(${type}, { exact: true })`)
@@ -307,6 +313,28 @@ export const ${name} = ${expression}.annotations({ identifier: "${name}" })
 export type ${name} = typeof ${name}.Type
 `
 
+const aliasDeclaration = (
+  name: string,
+  target: string,
+  component: string,
+  targetComponent: string,
+  category: string
+): string =>
+  `/**
+ * The description's \`${component}\`, the same as its \`${targetComponent}\`: {@link ${target}}.
+ *
+ * @since 0.2.0
+ * @category ${category}
+ */
+export const ${name} = ${target}
+
+/**
+ * @since 0.2.0
+ * @category ${category}
+ */
+export type ${name} = ${target}
+`
+
 const schemaModule = (description: Description, context: SchemaContext): string => {
   const { overrides } = context
   const names = new Map<string, string>()
@@ -316,6 +344,7 @@ const schemaModule = (description: Description, context: SchemaContext): string 
     names.set(name, owner)
   }
   const declarations: Array<string> = []
+  const declared = new Map<string, { readonly name: string; readonly component: string }>()
   for (const component of componentsInOrder(description, overrides)) {
     const name = schemaName(component, overrides)
     if (overrides.schemaNames[component] !== undefined) context.used.add(`schemaNames:${component}`)
@@ -324,8 +353,18 @@ const schemaModule = (description: Description, context: SchemaContext): string 
     const recordOf = overrides.records[component]
     if (recordOf !== undefined) context.used.add(`records:${component}`)
     const expression = recordOf !== undefined
-      ? `Schema.Record({ key: Schema.String, value: ${schemaName(recordOf, overrides)} })`
+      ? `Schema.Record({ key: Schema.String, value: ${refTo(recordOf, context)} })`
       : structExpression(component, schema, context)
+    // Structurally identical schemas (the four status APIs' DTOs, most of VALORANT's console and PC
+    // match DTOs) are declared once: less to load, and one type for one shape.
+    const same = declared.get(expression)
+    if (same !== undefined && !legacySchemas.has(name)) {
+      context.canonical.set(component, same.name)
+      declarations.push(aliasDeclaration(name, same.name, component, same.component, componentFamily(component)))
+      continue
+    }
+    declared.set(expression, { name, component })
+    context.canonical.set(component, name)
     declarations.push(
       schemaDeclaration(
         name,
@@ -761,7 +800,7 @@ export const generate = (
   routing: Routing,
   overrides: Overrides = defaultOverrides
 ): ReadonlyArray<GeneratedFile> => {
-  const context: SchemaContext = { description, overrides, used: new Set() }
+  const context: SchemaContext = { description, overrides, used: new Set(), canonical: new Map() }
   const schemas = schemaModule(description, context)
   const operations = operationsModule(description, context, routing)
   const unused = [

@@ -38,6 +38,11 @@ export interface Overrides {
   readonly extraFields: Readonly<Record<string, Readonly<Record<string, "string" | "number" | "boolean">>>>
   /** Families whose real responses send `null` for any value they lack: each of their fields accepts it. */
   readonly nullableFamilies: ReadonlyArray<string>
+  /**
+   * Families whose real responses leave out or null any field, depending on
+   * the mode and the year: every field of theirs is optional and accepts `null`.
+   */
+  readonly lenientFamilies: ReadonlyArray<string>
   /** Fields (`component.field`) that real responses send as `null`. */
   readonly nullable: ReadonlyArray<string>
   /** Components that are really string-keyed records of another component. */
@@ -192,30 +197,72 @@ export const overrides: Overrides = {
     ],
     // Leaderboards of earlier acts have no Premier roster type.
     "val-ranked-v1.PlayerDto": ["leaderboardRank", "rankedRating", "numberOfWins"],
-    // Rounds of older matches do not say the winning side's role.
-    "val-match-v1.RoundResultDto": [
-      "roundNum",
-      "roundResult",
-      "roundCeremony",
-      "winningTeam",
-      "plantRoundTime",
-      "plantLocation",
-      "plantSite",
-      "defuseRoundTime",
-      "defuseLocation",
-      "playerStats",
-      "roundResultCode"
-    ]
+    // Ladders and entries from before 2024 name players by summoner id, without a puuid.
+    "league-v4.LeagueItemDTO": [
+      "freshBlood",
+      "wins",
+      "inactive",
+      "veteran",
+      "hotStreak",
+      "rank",
+      "leaguePoints",
+      "losses"
+    ],
+    "league-v4.LeagueEntryDTO": [
+      "queueType",
+      "leaguePoints",
+      "wins",
+      "losses",
+      "hotStreak",
+      "veteran",
+      "freshBlood",
+      "inactive"
+    ],
+    "league-exp-v4.LeagueEntryDTO": [
+      "leagueId",
+      "queueType",
+      "tier",
+      "rank",
+      "leaguePoints",
+      "wins",
+      "losses",
+      "hotStreak",
+      "veteran",
+      "freshBlood",
+      "inactive"
+    ],
+    "tft-league-v1.LeagueItemDTO": [
+      "freshBlood",
+      "wins",
+      "inactive",
+      "veteran",
+      "hotStreak",
+      "rank",
+      "leaguePoints",
+      "losses"
+    ],
+    "clash-v1.PlayerDto": ["position", "role"],
+    // Riot adds and drops locales.
+    "val-content-v1.LocalizedNamesDto": []
   },
   extraFields: {
     // Retired fields that older summoners still carry; the hand-written schema accepted them, and still does.
     "summoner-v4.SummonerDTO": { accountId: "string", name: "string" },
-    "champion-mastery-v4.ChampionMasteryDto": { summonerId: "string" }
+    "champion-mastery-v4.ChampionMasteryDto": { summonerId: "string" },
+    "league-v4.LeagueItemDTO": { summonerName: "string" },
+    "league-v4.LeagueEntryDTO": { summonerName: "string" },
+    "league-exp-v4.LeagueEntryDTO": { summonerName: "string" },
+    "tft-league-v1.LeagueItemDTO": { summonerId: "string", summonerName: "string" },
+    "tft-league-v1.LeagueEntryDTO": { summonerId: "string", summonerName: "string" },
+    "clash-v1.PlayerDto": { summonerId: "string" }
   },
-  nullableFamilies: [
-    // VALORANT matches: null stats, teams, round results, locations, effects and game lengths (recorded matches).
+  lenientFamilies: [
+    // VALORANT matches: null stats, teams, round results, locations, effects and game lengths, and rounds
+    // without the winning role, in the recorded matches; fields such as premierMatchInfo only exist since 2023.
     "val-match-v1",
-    "val-console-match-v1",
+    "val-console-match-v1"
+  ],
+  nullableFamilies: [
     // Service status: null severities, maintenance states and archive and update times.
     "lol-status-v4",
     "lor-status-v1",

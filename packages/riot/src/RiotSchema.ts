@@ -177,10 +177,11 @@ export type LolChampionV3ChampionInfo = typeof LolChampionV3ChampionInfo.Type
  * @category clash-v1
  */
 export const LolClashV1Player = Schema.Struct({
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   teamId: Schema.optionalWith(Schema.String, { exact: true }),
   position: Schema.String,
-  role: Schema.String
+  role: Schema.String,
+  summonerId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolClashV1Player" })
 
 /**
@@ -279,7 +280,7 @@ export type LolLeagueExpV4MiniSeries = typeof LolLeagueExpV4MiniSeries.Type
 export const LolLeagueExpV4LeagueEntry = Schema.Struct({
   leagueId: Schema.String,
   summonerId: Schema.optionalWith(Schema.String, { exact: true }),
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   queueType: Schema.String,
   tier: Schema.String,
   rank: Schema.String,
@@ -290,7 +291,8 @@ export const LolLeagueExpV4LeagueEntry = Schema.Struct({
   veteran: Schema.Boolean,
   freshBlood: Schema.Boolean,
   inactive: Schema.Boolean,
-  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true })
+  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueExpV4LeagueEntry" })
 
 /**
@@ -300,23 +302,18 @@ export const LolLeagueExpV4LeagueEntry = Schema.Struct({
 export type LolLeagueExpV4LeagueEntry = typeof LolLeagueExpV4LeagueEntry.Type
 
 /**
- * The description's `league-v4.MiniSeriesDTO`.
+ * The description's `league-v4.MiniSeriesDTO`, the same as its `league-exp-v4.MiniSeriesDTO`: {@link LolLeagueExpV4MiniSeries}.
  *
  * @since 0.2.0
  * @category league-v4
  */
-export const LolLeagueV4MiniSeries = Schema.Struct({
-  losses: Json.Integer,
-  progress: Schema.String,
-  target: Json.Integer,
-  wins: Json.Integer
-}).annotations({ identifier: "LolLeagueV4MiniSeries" })
+export const LolLeagueV4MiniSeries = LolLeagueExpV4MiniSeries
 
 /**
  * @since 0.2.0
  * @category league-v4
  */
-export type LolLeagueV4MiniSeries = typeof LolLeagueV4MiniSeries.Type
+export type LolLeagueV4MiniSeries = LolLeagueExpV4MiniSeries
 
 /**
  * The description's `league-v4.LeagueItemDTO`.
@@ -327,15 +324,16 @@ export type LolLeagueV4MiniSeries = typeof LolLeagueV4MiniSeries.Type
 export const LolLeagueV4LeagueItem = Schema.Struct({
   freshBlood: Schema.Boolean,
   wins: Json.Integer,
-  miniSeries: Schema.optionalWith(LolLeagueV4MiniSeries, { exact: true }),
+  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true }),
   inactive: Schema.Boolean,
   veteran: Schema.Boolean,
   hotStreak: Schema.Boolean,
   rank: Schema.String,
   leaguePoints: Json.Integer,
   losses: Json.Integer,
-  puuid: Schema.String,
-  summonerId: Schema.optionalWith(Schema.String, { exact: true })
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueV4LeagueItem" })
 
 /**
@@ -372,7 +370,7 @@ export type LolLeagueV4LeagueList = typeof LolLeagueV4LeagueList.Type
  */
 export const LolLeagueV4LeagueEntry = Schema.Struct({
   leagueId: Schema.optionalWith(Schema.String, { exact: true }),
-  puuid: Schema.String,
+  puuid: Schema.optionalWith(Schema.String, { exact: true }),
   queueType: Schema.String,
   tier: Schema.optionalWith(Schema.String, { exact: true }),
   rank: Schema.optionalWith(Schema.String, { exact: true }),
@@ -383,8 +381,9 @@ export const LolLeagueV4LeagueEntry = Schema.Struct({
   veteran: Schema.Boolean,
   freshBlood: Schema.Boolean,
   inactive: Schema.Boolean,
-  miniSeries: Schema.optionalWith(LolLeagueV4MiniSeries, { exact: true }),
-  summonerId: Schema.optionalWith(Schema.String, { exact: true })
+  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolLeagueV4LeagueEntry" })
 
 /**
@@ -1146,22 +1145,18 @@ export const LolMatchV5Match = Schema.Struct({
 export type LolMatchV5Match = typeof LolMatchV5Match.Type
 
 /**
- * The description's `match-v5.MetadataTimeLineDto`.
+ * The description's `match-v5.MetadataTimeLineDto`, the same as its `match-v5.MetadataDto`: {@link LolMatchV5MatchMetadata}.
  *
  * @since 0.2.0
  * @category match-v5
  */
-export const LolMatchV5MetadataTimeLine = Schema.Struct({
-  dataVersion: Schema.String,
-  matchId: Schema.String,
-  participants: Schema.Array(Schema.String)
-}).annotations({ identifier: "LolMatchV5MetadataTimeLine" })
+export const LolMatchV5MetadataTimeLine = LolMatchV5MatchMetadata
 
 /**
  * @since 0.2.0
  * @category match-v5
  */
-export type LolMatchV5MetadataTimeLine = typeof LolMatchV5MetadataTimeLine.Type
+export type LolMatchV5MetadataTimeLine = LolMatchV5MatchMetadata
 
 /**
  * The description's `match-v5.ParticipantTimeLineDto`.
@@ -1417,7 +1412,7 @@ export type LolMatchV5InfoTimeLine = typeof LolMatchV5InfoTimeLine.Type
  * @category match-v5
  */
 export const LolMatchV5MatchTimeline = Schema.Struct({
-  metadata: LolMatchV5MetadataTimeLine,
+  metadata: LolMatchV5MatchMetadata,
   info: LolMatchV5InfoTimeLine
 }).annotations({ identifier: "LolMatchV5MatchTimeline" })
 
@@ -1658,43 +1653,32 @@ export const LorRankedV1Leaderboard = Schema.Struct({
 export type LorRankedV1Leaderboard = typeof LorRankedV1Leaderboard.Type
 
 /**
- * The description's `lor-status-v1.ContentDto`.
+ * The description's `lor-status-v1.ContentDto`, the same as its `lol-status-v4.ContentDto`: {@link LolStatusV4Content}.
  *
  * @since 0.2.0
  * @category lor-status-v1
  */
-export const LorStatusV1Content = Schema.Struct({
-  locale: Schema.NullOr(Schema.String),
-  content: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "LorStatusV1Content" })
+export const LorStatusV1Content = LolStatusV4Content
 
 /**
  * @since 0.2.0
  * @category lor-status-v1
  */
-export type LorStatusV1Content = typeof LorStatusV1Content.Type
+export type LorStatusV1Content = LolStatusV4Content
 
 /**
- * The description's `lor-status-v1.UpdateDto`.
+ * The description's `lor-status-v1.UpdateDto`, the same as its `lol-status-v4.UpdateDto`: {@link LolStatusV4Update}.
  *
  * @since 0.2.0
  * @category lor-status-v1
  */
-export const LorStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Json.Integer),
-  author: Schema.NullOr(Schema.String),
-  publish: Schema.NullOr(Schema.Boolean),
-  publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
-  translations: Schema.NullOr(Schema.Array(LorStatusV1Content)),
-  created_at: Schema.NullOr(Schema.String),
-  updated_at: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "LorStatusV1Update" })
+export const LorStatusV1Update = LolStatusV4Update
 
 /**
  * @since 0.2.0
  * @category lor-status-v1
  */
-export type LorStatusV1Update = typeof LorStatusV1Update.Type
+export type LorStatusV1Update = LolStatusV4Update
 
 /**
  * The description's `lor-status-v1.StatusDto`.
@@ -1706,8 +1690,8 @@ export const LorStatusV1Status = Schema.Struct({
   id: Schema.NullOr(Json.Integer),
   maintenance_status: Schema.NullOr(Schema.String),
   incident_severity: Schema.NullOr(Schema.String),
-  titles: Schema.NullOr(Schema.Array(LorStatusV1Content)),
-  updates: Schema.NullOr(Schema.Array(LorStatusV1Update)),
+  titles: Schema.NullOr(Schema.Array(LolStatusV4Content)),
+  updates: Schema.NullOr(Schema.Array(LolStatusV4Update)),
   created_at: Schema.NullOr(Schema.String),
   archive_at: Schema.NullOr(Schema.String),
   updated_at: Schema.NullOr(Schema.String),
@@ -1979,73 +1963,60 @@ export const TftSpectatorV5CurrentGameInfo = Schema.Struct({
 export type TftSpectatorV5CurrentGameInfo = typeof TftSpectatorV5CurrentGameInfo.Type
 
 /**
- * The description's `spectator-v5.BannedChampion`.
+ * The description's `spectator-v5.BannedChampion`, the same as its `spectator-tft-v5.BannedChampion`: {@link TftSpectatorV5BannedChampion}.
  *
  * @since 0.2.0
  * @category spectator-v5
  */
-export const LolSpectatorV5BannedChampion = Schema.Struct({
-  pickTurn: Json.Integer,
-  championId: Json.Integer,
-  teamId: Json.Integer
-}).annotations({ identifier: "LolSpectatorV5BannedChampion" })
+export const LolSpectatorV5BannedChampion = TftSpectatorV5BannedChampion
 
 /**
  * @since 0.2.0
  * @category spectator-v5
  */
-export type LolSpectatorV5BannedChampion = typeof LolSpectatorV5BannedChampion.Type
+export type LolSpectatorV5BannedChampion = TftSpectatorV5BannedChampion
 
 /**
- * The description's `spectator-v5.Observer`.
+ * The description's `spectator-v5.Observer`, the same as its `spectator-tft-v5.Observer`: {@link TftSpectatorV5Observer}.
  *
  * @since 0.2.0
  * @category spectator-v5
  */
-export const LolSpectatorV5Observer = Schema.Struct({
-  encryptionKey: Schema.String
-}).annotations({ identifier: "LolSpectatorV5Observer" })
+export const LolSpectatorV5Observer = TftSpectatorV5Observer
 
 /**
  * @since 0.2.0
  * @category spectator-v5
  */
-export type LolSpectatorV5Observer = typeof LolSpectatorV5Observer.Type
+export type LolSpectatorV5Observer = TftSpectatorV5Observer
 
 /**
- * The description's `spectator-v5.Perks`.
+ * The description's `spectator-v5.Perks`, the same as its `spectator-tft-v5.Perks`: {@link TftSpectatorV5Perks}.
  *
  * @since 0.2.0
  * @category spectator-v5
  */
-export const LolSpectatorV5Perks = Schema.Struct({
-  perkIds: Schema.Array(Json.Integer),
-  perkStyle: Json.Integer,
-  perkSubStyle: Json.Integer
-}).annotations({ identifier: "LolSpectatorV5Perks" })
+export const LolSpectatorV5Perks = TftSpectatorV5Perks
 
 /**
  * @since 0.2.0
  * @category spectator-v5
  */
-export type LolSpectatorV5Perks = typeof LolSpectatorV5Perks.Type
+export type LolSpectatorV5Perks = TftSpectatorV5Perks
 
 /**
- * The description's `spectator-v5.GameCustomizationObject`.
+ * The description's `spectator-v5.GameCustomizationObject`, the same as its `spectator-tft-v5.GameCustomizationObject`: {@link TftSpectatorV5GameCustomizationObject}.
  *
  * @since 0.2.0
  * @category spectator-v5
  */
-export const LolSpectatorV5GameCustomizationObject = Schema.Struct({
-  category: Schema.String,
-  content: Schema.String
-}).annotations({ identifier: "LolSpectatorV5GameCustomizationObject" })
+export const LolSpectatorV5GameCustomizationObject = TftSpectatorV5GameCustomizationObject
 
 /**
  * @since 0.2.0
  * @category spectator-v5
  */
-export type LolSpectatorV5GameCustomizationObject = typeof LolSpectatorV5GameCustomizationObject.Type
+export type LolSpectatorV5GameCustomizationObject = TftSpectatorV5GameCustomizationObject
 
 /**
  * The description's `spectator-v5.CurrentGameParticipant`.
@@ -2055,14 +2026,14 @@ export type LolSpectatorV5GameCustomizationObject = typeof LolSpectatorV5GameCus
  */
 export const LolSpectatorV5CurrentGameParticipant = Schema.Struct({
   championId: Json.Integer,
-  perks: Schema.optionalWith(LolSpectatorV5Perks, { exact: true }),
+  perks: Schema.optionalWith(TftSpectatorV5Perks, { exact: true }),
   profileIconId: Json.Integer,
   bot: Schema.Boolean,
   teamId: Json.Integer,
   puuid: Schema.optionalWith(Schema.String, { exact: true }),
   spell1Id: Json.Integer,
   spell2Id: Json.Integer,
-  gameCustomizationObjects: Schema.Array(LolSpectatorV5GameCustomizationObject),
+  gameCustomizationObjects: Schema.Array(TftSpectatorV5GameCustomizationObject),
   riotId: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "LolSpectatorV5CurrentGameParticipant" })
 
@@ -2086,9 +2057,9 @@ export const LolSpectatorV5CurrentGameInfo = Schema.Struct({
   gameLength: Json.Integer,
   platformId: Schema.String,
   gameMode: Schema.String,
-  bannedChampions: Schema.Array(LolSpectatorV5BannedChampion),
+  bannedChampions: Schema.Array(TftSpectatorV5BannedChampion),
   gameQueueConfigId: Schema.optionalWith(Json.Integer, { exact: true }),
-  observers: LolSpectatorV5Observer,
+  observers: TftSpectatorV5Observer,
   participants: Schema.Array(LolSpectatorV5CurrentGameParticipant)
 }).annotations({ identifier: "LolSpectatorV5CurrentGameInfo" })
 
@@ -2121,23 +2092,18 @@ export const LolSummonerV4Summoner = Schema.Struct({
 export type LolSummonerV4Summoner = typeof LolSummonerV4Summoner.Type
 
 /**
- * The description's `tft-league-v1.MiniSeriesDTO`.
+ * The description's `tft-league-v1.MiniSeriesDTO`, the same as its `league-exp-v4.MiniSeriesDTO`: {@link LolLeagueExpV4MiniSeries}.
  *
  * @since 0.2.0
  * @category tft-league-v1
  */
-export const TftLeagueV1MiniSeries = Schema.Struct({
-  losses: Json.Integer,
-  progress: Schema.String,
-  target: Json.Integer,
-  wins: Json.Integer
-}).annotations({ identifier: "TftLeagueV1MiniSeries" })
+export const TftLeagueV1MiniSeries = LolLeagueExpV4MiniSeries
 
 /**
  * @since 0.2.0
  * @category tft-league-v1
  */
-export type TftLeagueV1MiniSeries = typeof TftLeagueV1MiniSeries.Type
+export type TftLeagueV1MiniSeries = LolLeagueExpV4MiniSeries
 
 /**
  * The description's `tft-league-v1.LeagueEntryDTO`.
@@ -2160,7 +2126,9 @@ export const TftLeagueV1LeagueEntry = Schema.Struct({
   veteran: Schema.optionalWith(Schema.Boolean, { exact: true }),
   freshBlood: Schema.optionalWith(Schema.Boolean, { exact: true }),
   inactive: Schema.optionalWith(Schema.Boolean, { exact: true }),
-  miniSeries: Schema.optionalWith(TftLeagueV1MiniSeries, { exact: true })
+  miniSeries: Schema.optionalWith(LolLeagueExpV4MiniSeries, { exact: true }),
+  summonerId: Schema.optionalWith(Schema.String, { exact: true }),
+  summonerName: Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "TftLeagueV1LeagueEntry" })
 
 /**
@@ -2170,49 +2138,32 @@ export const TftLeagueV1LeagueEntry = Schema.Struct({
 export type TftLeagueV1LeagueEntry = typeof TftLeagueV1LeagueEntry.Type
 
 /**
- * The description's `tft-league-v1.LeagueItemDTO`.
+ * The description's `tft-league-v1.LeagueItemDTO`, the same as its `league-v4.LeagueItemDTO`: {@link LolLeagueV4LeagueItem}.
  *
  * @since 0.2.0
  * @category tft-league-v1
  */
-export const TftLeagueV1LeagueItem = Schema.Struct({
-  freshBlood: Schema.Boolean,
-  wins: Json.Integer,
-  miniSeries: Schema.optionalWith(TftLeagueV1MiniSeries, { exact: true }),
-  inactive: Schema.Boolean,
-  veteran: Schema.Boolean,
-  hotStreak: Schema.Boolean,
-  rank: Schema.String,
-  leaguePoints: Json.Integer,
-  losses: Json.Integer,
-  puuid: Schema.String
-}).annotations({ identifier: "TftLeagueV1LeagueItem" })
+export const TftLeagueV1LeagueItem = LolLeagueV4LeagueItem
 
 /**
  * @since 0.2.0
  * @category tft-league-v1
  */
-export type TftLeagueV1LeagueItem = typeof TftLeagueV1LeagueItem.Type
+export type TftLeagueV1LeagueItem = LolLeagueV4LeagueItem
 
 /**
- * The description's `tft-league-v1.LeagueListDTO`.
+ * The description's `tft-league-v1.LeagueListDTO`, the same as its `league-v4.LeagueListDTO`: {@link LolLeagueV4LeagueList}.
  *
  * @since 0.2.0
  * @category tft-league-v1
  */
-export const TftLeagueV1LeagueList = Schema.Struct({
-  leagueId: Schema.optionalWith(Schema.String, { exact: true }),
-  entries: Schema.Array(TftLeagueV1LeagueItem),
-  tier: Schema.String,
-  name: Schema.optionalWith(Schema.String, { exact: true }),
-  queue: Schema.optionalWith(Schema.String, { exact: true })
-}).annotations({ identifier: "TftLeagueV1LeagueList" })
+export const TftLeagueV1LeagueList = LolLeagueV4LeagueList
 
 /**
  * @since 0.2.0
  * @category tft-league-v1
  */
-export type TftLeagueV1LeagueList = typeof TftLeagueV1LeagueList.Type
+export type TftLeagueV1LeagueList = LolLeagueV4LeagueList
 
 /**
  * The description's `tft-league-v1.TopRatedLadderEntryDto`.
@@ -2235,22 +2186,18 @@ export const TftLeagueV1TopRatedLadderEntry = Schema.Struct({
 export type TftLeagueV1TopRatedLadderEntry = typeof TftLeagueV1TopRatedLadderEntry.Type
 
 /**
- * The description's `tft-match-v1.MetadataDto`.
+ * The description's `tft-match-v1.MetadataDto`, the same as its `lor-match-v1.MetadataDto`: {@link LorMatchV1Metadata}.
  *
  * @since 0.2.0
  * @category tft-match-v1
  */
-export const TftMatchV1Metadata = Schema.Struct({
-  data_version: Schema.String,
-  match_id: Schema.String,
-  participants: Schema.Array(Schema.String)
-}).annotations({ identifier: "TftMatchV1Metadata" })
+export const TftMatchV1Metadata = LorMatchV1Metadata
 
 /**
  * @since 0.2.0
  * @category tft-match-v1
  */
-export type TftMatchV1Metadata = typeof TftMatchV1Metadata.Type
+export type TftMatchV1Metadata = LorMatchV1Metadata
 
 /**
  * The description's `tft-match-v1.CompanionDto`.
@@ -2447,7 +2394,7 @@ export type TftMatchV1Info = typeof TftMatchV1Info.Type
  * @category tft-match-v1
  */
 export const TftMatchV1Match = Schema.Struct({
-  metadata: TftMatchV1Metadata,
+  metadata: LorMatchV1Metadata,
   info: TftMatchV1Info
 }).annotations({ identifier: "TftMatchV1Match" })
 
@@ -2458,87 +2405,60 @@ export const TftMatchV1Match = Schema.Struct({
 export type TftMatchV1Match = typeof TftMatchV1Match.Type
 
 /**
- * The description's `tft-status-v1.ContentDto`.
+ * The description's `tft-status-v1.ContentDto`, the same as its `lol-status-v4.ContentDto`: {@link LolStatusV4Content}.
  *
  * @since 0.2.0
  * @category tft-status-v1
  */
-export const TftStatusV1Content = Schema.Struct({
-  locale: Schema.NullOr(Schema.String),
-  content: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "TftStatusV1Content" })
+export const TftStatusV1Content = LolStatusV4Content
 
 /**
  * @since 0.2.0
  * @category tft-status-v1
  */
-export type TftStatusV1Content = typeof TftStatusV1Content.Type
+export type TftStatusV1Content = LolStatusV4Content
 
 /**
- * The description's `tft-status-v1.UpdateDto`.
+ * The description's `tft-status-v1.UpdateDto`, the same as its `lol-status-v4.UpdateDto`: {@link LolStatusV4Update}.
  *
  * @since 0.2.0
  * @category tft-status-v1
  */
-export const TftStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Json.Integer),
-  author: Schema.NullOr(Schema.String),
-  publish: Schema.NullOr(Schema.Boolean),
-  publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
-  translations: Schema.NullOr(Schema.Array(TftStatusV1Content)),
-  created_at: Schema.NullOr(Schema.String),
-  updated_at: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "TftStatusV1Update" })
+export const TftStatusV1Update = LolStatusV4Update
 
 /**
  * @since 0.2.0
  * @category tft-status-v1
  */
-export type TftStatusV1Update = typeof TftStatusV1Update.Type
+export type TftStatusV1Update = LolStatusV4Update
 
 /**
- * The description's `tft-status-v1.StatusDto`.
+ * The description's `tft-status-v1.StatusDto`, the same as its `lor-status-v1.StatusDto`: {@link LorStatusV1Status}.
  *
  * @since 0.2.0
  * @category tft-status-v1
  */
-export const TftStatusV1Status = Schema.Struct({
-  id: Schema.NullOr(Json.Integer),
-  maintenance_status: Schema.NullOr(Schema.String),
-  incident_severity: Schema.NullOr(Schema.String),
-  titles: Schema.NullOr(Schema.Array(TftStatusV1Content)),
-  updates: Schema.NullOr(Schema.Array(TftStatusV1Update)),
-  created_at: Schema.NullOr(Schema.String),
-  archive_at: Schema.NullOr(Schema.String),
-  updated_at: Schema.NullOr(Schema.String),
-  platforms: Schema.NullOr(Schema.Array(Schema.String))
-}).annotations({ identifier: "TftStatusV1Status" })
+export const TftStatusV1Status = LorStatusV1Status
 
 /**
  * @since 0.2.0
  * @category tft-status-v1
  */
-export type TftStatusV1Status = typeof TftStatusV1Status.Type
+export type TftStatusV1Status = LorStatusV1Status
 
 /**
- * The description's `tft-status-v1.PlatformDataDto`.
+ * The description's `tft-status-v1.PlatformDataDto`, the same as its `lor-status-v1.PlatformDataDto`: {@link LorStatusV1PlatformData}.
  *
  * @since 0.2.0
  * @category tft-status-v1
  */
-export const TftStatusV1PlatformData = Schema.Struct({
-  id: Schema.NullOr(Schema.String),
-  name: Schema.NullOr(Schema.String),
-  locales: Schema.NullOr(Schema.Array(Schema.String)),
-  maintenances: Schema.NullOr(Schema.Array(TftStatusV1Status)),
-  incidents: Schema.NullOr(Schema.Array(TftStatusV1Status))
-}).annotations({ identifier: "TftStatusV1PlatformData" })
+export const TftStatusV1PlatformData = LorStatusV1PlatformData
 
 /**
  * @since 0.2.0
  * @category tft-status-v1
  */
-export type TftStatusV1PlatformData = typeof TftStatusV1PlatformData.Type
+export type TftStatusV1PlatformData = LorStatusV1PlatformData
 
 /**
  * The description's `tft-summoner-v1.SummonerDTO`.
@@ -2692,38 +2612,32 @@ export const LolTournamentV5TournamentGamesV5 = Schema.Struct({
 export type LolTournamentV5TournamentGamesV5 = typeof LolTournamentV5TournamentGamesV5.Type
 
 /**
- * The description's `tournament-v5.LobbyEventV5DTO`.
+ * The description's `tournament-v5.LobbyEventV5DTO`, the same as its `tournament-stub-v5.LobbyEventV5DTO`: {@link LolTournamentStubV5LobbyEventV5}.
  *
  * @since 0.2.0
  * @category tournament-v5
  */
-export const LolTournamentV5LobbyEventV5 = Schema.Struct({
-  timestamp: Schema.String,
-  eventType: Schema.String,
-  puuid: Schema.String
-}).annotations({ identifier: "LolTournamentV5LobbyEventV5" })
+export const LolTournamentV5LobbyEventV5 = LolTournamentStubV5LobbyEventV5
 
 /**
  * @since 0.2.0
  * @category tournament-v5
  */
-export type LolTournamentV5LobbyEventV5 = typeof LolTournamentV5LobbyEventV5.Type
+export type LolTournamentV5LobbyEventV5 = LolTournamentStubV5LobbyEventV5
 
 /**
- * The description's `tournament-v5.LobbyEventV5DTOWrapper`.
+ * The description's `tournament-v5.LobbyEventV5DTOWrapper`, the same as its `tournament-stub-v5.LobbyEventV5DTOWrapper`: {@link LolTournamentStubV5LobbyEventV5DtoWrapper}.
  *
  * @since 0.2.0
  * @category tournament-v5
  */
-export const LolTournamentV5LobbyEventV5DtoWrapper = Schema.Struct({
-  eventList: Schema.Array(LolTournamentV5LobbyEventV5)
-}).annotations({ identifier: "LolTournamentV5LobbyEventV5DtoWrapper" })
+export const LolTournamentV5LobbyEventV5DtoWrapper = LolTournamentStubV5LobbyEventV5DtoWrapper
 
 /**
  * @since 0.2.0
  * @category tournament-v5
  */
-export type LolTournamentV5LobbyEventV5DtoWrapper = typeof LolTournamentV5LobbyEventV5DtoWrapper.Type
+export type LolTournamentV5LobbyEventV5DtoWrapper = LolTournamentStubV5LobbyEventV5DtoWrapper
 
 /**
  * The description's `val-console-match-v1.MatchInfoDto`.
@@ -2732,17 +2646,17 @@ export type LolTournamentV5LobbyEventV5DtoWrapper = typeof LolTournamentV5LobbyE
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1MatchInfo = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  mapId: Schema.NullOr(Schema.String),
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  mapId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
-  gameStartMillis: Schema.NullOr(Json.Integer),
-  provisioningFlowId: Schema.NullOr(Schema.String),
-  isCompleted: Schema.NullOr(Schema.Boolean),
-  customGameName: Schema.NullOr(Schema.String),
-  queueId: Schema.NullOr(Schema.String),
-  gameMode: Schema.NullOr(Schema.String),
-  isRanked: Schema.NullOr(Schema.Boolean),
-  seasonId: Schema.NullOr(Schema.String)
+  gameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  provisioningFlowId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isCompleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  customGameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameMode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isRanked: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  seasonId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1MatchInfo" })
 
 /**
@@ -2758,10 +2672,10 @@ export type ValConsoleMatchV1MatchInfo = typeof ValConsoleMatchV1MatchInfo.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Json.Integer),
-  ability1Casts: Schema.NullOr(Json.Integer),
-  ability2Casts: Schema.NullOr(Json.Integer),
-  ultimateCasts: Schema.NullOr(Json.Integer)
+  grenadeCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability1Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ability2Casts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  ultimateCasts: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1AbilityCasts" })
 
 /**
@@ -2777,12 +2691,12 @@ export type ValConsoleMatchV1AbilityCasts = typeof ValConsoleMatchV1AbilityCasts
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Json.Integer),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  kills: Schema.NullOr(Json.Integer),
-  deaths: Schema.NullOr(Json.Integer),
-  assists: Schema.NullOr(Json.Integer),
-  playtimeMillis: Schema.NullOr(Json.Integer),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  deaths: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  assists: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  playtimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   abilityCasts: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1AbilityCasts), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerStats" })
 
@@ -2799,16 +2713,16 @@ export type ValConsoleMatchV1PlayerStats = typeof ValConsoleMatchV1PlayerStats.T
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Player = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  gameName: Schema.NullOr(Schema.String),
-  tagLine: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String),
-  partyId: Schema.NullOr(Schema.String),
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  tagLine: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  partyId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   stats: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Json.Integer),
-  playerCard: Schema.NullOr(Schema.String),
-  playerTitle: Schema.NullOr(Schema.String)
+  competitiveTier: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  playerCard: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  playerTitle: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Player" })
 
 /**
@@ -2824,8 +2738,8 @@ export type ValConsoleMatchV1Player = typeof ValConsoleMatchV1Player.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Coach = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Coach" })
 
 /**
@@ -2841,11 +2755,11 @@ export type ValConsoleMatchV1Coach = typeof ValConsoleMatchV1Coach.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Team = Schema.Struct({
-  teamId: Schema.NullOr(Schema.String),
-  won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  roundsWon: Schema.NullOr(Json.Integer),
-  numPoints: Schema.NullOr(Json.Integer)
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  won: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  roundsPlayed: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundsWon: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  numPoints: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Team" })
 
 /**
@@ -2861,8 +2775,8 @@ export type ValConsoleMatchV1Team = typeof ValConsoleMatchV1Team.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Json.Integer),
-  y: Schema.NullOr(Json.Integer)
+  x: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  y: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Location" })
 
 /**
@@ -2878,9 +2792,9 @@ export type ValConsoleMatchV1Location = typeof ValConsoleMatchV1Location.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerLocations = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Json.Float),
-  location: Schema.NullOr(ValConsoleMatchV1Location)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  viewRadians: Schema.optionalWith(Schema.NullOr(Json.Float), { exact: true }),
+  location: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerLocations" })
 
 /**
@@ -2896,9 +2810,9 @@ export type ValConsoleMatchV1PlayerLocations = typeof ValConsoleMatchV1PlayerLoc
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1FinishingDamage = Schema.Struct({
-  damageType: Schema.NullOr(Schema.String),
-  damageItem: Schema.NullOr(Schema.String),
-  isSecondaryFireMode: Schema.NullOr(Schema.Boolean)
+  damageType: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damageItem: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isSecondaryFireMode: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1FinishingDamage" })
 
 /**
@@ -2914,14 +2828,14 @@ export type ValConsoleMatchV1FinishingDamage = typeof ValConsoleMatchV1Finishing
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
-  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
-  killer: Schema.NullOr(Schema.String),
-  victim: Schema.NullOr(Schema.String),
-  victimLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  assistants: Schema.NullOr(Schema.Array(Schema.String)),
-  playerLocations: Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)),
-  finishingDamage: Schema.NullOr(ValConsoleMatchV1FinishingDamage)
+  timeSinceGameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  timeSinceRoundStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  killer: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victim: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  victimLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  assistants: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true }),
+  playerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), { exact: true }),
+  finishingDamage: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1FinishingDamage), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Kill" })
 
 /**
@@ -2937,11 +2851,11 @@ export type ValConsoleMatchV1Kill = typeof ValConsoleMatchV1Kill.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Damage = Schema.Struct({
-  receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Json.Integer),
-  legshots: Schema.NullOr(Json.Integer),
-  bodyshots: Schema.NullOr(Json.Integer),
-  headshots: Schema.NullOr(Json.Integer)
+  receiver: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  legshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  bodyshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  headshots: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Damage" })
 
 /**
@@ -2957,11 +2871,11 @@ export type ValConsoleMatchV1Damage = typeof ValConsoleMatchV1Damage.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Json.Integer),
-  weapon: Schema.NullOr(Schema.String),
-  armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Json.Integer),
-  spent: Schema.NullOr(Json.Integer)
+  loadoutValue: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  weapon: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  armor: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  remaining: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  spent: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Economy" })
 
 /**
@@ -2996,12 +2910,12 @@ export type ValConsoleMatchV1Ability = typeof ValConsoleMatchV1Ability.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1PlayerRoundStats = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  kills: Schema.NullOr(Schema.Array(ValConsoleMatchV1Kill)),
-  damage: Schema.NullOr(Schema.Array(ValConsoleMatchV1Damage)),
-  score: Schema.NullOr(Json.Integer),
-  economy: Schema.NullOr(ValConsoleMatchV1Economy),
-  ability: Schema.NullOr(ValConsoleMatchV1Ability)
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  kills: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Kill)), { exact: true }),
+  damage: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Damage)), { exact: true }),
+  score: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  economy: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Economy), { exact: true }),
+  ability: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Ability), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1PlayerRoundStats" })
 
 /**
@@ -3017,25 +2931,25 @@ export type ValConsoleMatchV1PlayerRoundStats = typeof ValConsoleMatchV1PlayerRo
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Json.Integer),
-  roundResult: Schema.NullOr(Schema.String),
-  roundCeremony: Schema.NullOr(Schema.String),
-  winningTeam: Schema.NullOr(Schema.String),
+  roundNum: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundResult: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  roundCeremony: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  winningTeam: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Json.Integer),
+  plantRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
-  plantLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Json.Integer),
+  plantLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  plantSite: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  defuseRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
   defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
     exact: true
   }),
-  defuseLocation: Schema.NullOr(ValConsoleMatchV1Location),
-  playerStats: Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerRoundStats)),
-  roundResultCode: Schema.NullOr(Schema.String)
+  defuseLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  playerStats: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerRoundStats)), { exact: true }),
+  roundResultCode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1RoundResult" })
 
 /**
@@ -3051,9 +2965,9 @@ export type ValConsoleMatchV1RoundResult = typeof ValConsoleMatchV1RoundResult.T
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Match = Schema.Struct({
-  matchInfo: Schema.NullOr(ValConsoleMatchV1MatchInfo),
-  players: Schema.NullOr(Schema.Array(ValConsoleMatchV1Player)),
-  coaches: Schema.NullOr(Schema.Array(ValConsoleMatchV1Coach)),
+  matchInfo: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1MatchInfo), { exact: true }),
+  players: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Player)), { exact: true }),
+  coaches: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Coach)), { exact: true }),
   teams: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Team)), { exact: true }),
   roundResults: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1RoundResult)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Match" })
@@ -3071,9 +2985,9 @@ export type ValConsoleMatchV1Match = typeof ValConsoleMatchV1Match.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1MatchlistEntry = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Json.Integer),
-  queueId: Schema.NullOr(Schema.String)
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameStartTimeMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1MatchlistEntry" })
 
 /**
@@ -3089,8 +3003,8 @@ export type ValConsoleMatchV1MatchlistEntry = typeof ValConsoleMatchV1MatchlistE
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1Matchlist = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  history: Schema.NullOr(Schema.Array(ValConsoleMatchV1MatchlistEntry))
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  history: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1MatchlistEntry)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1Matchlist" })
 
 /**
@@ -3106,8 +3020,8 @@ export type ValConsoleMatchV1Matchlist = typeof ValConsoleMatchV1Matchlist.Type
  * @category val-console-match-v1
  */
 export const ValConsoleMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Json.Integer),
-  matchIds: Schema.NullOr(Schema.Array(Schema.String))
+  currentTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  matchIds: Schema.optionalWith(Schema.NullOr(Schema.Array(Schema.String)), { exact: true })
 }).annotations({ identifier: "ValConsoleMatchV1RecentMatches" })
 
 /**
@@ -3179,25 +3093,25 @@ export type ValConsoleRankedV1Leaderboard = typeof ValConsoleRankedV1Leaderboard
  * @category val-content-v1
  */
 export const ValContentV1LocalizedNames = Schema.Struct({
-  "ar-AE": Schema.String,
-  "de-DE": Schema.String,
+  "ar-AE": Schema.optionalWith(Schema.String, { exact: true }),
+  "de-DE": Schema.optionalWith(Schema.String, { exact: true }),
   "en-GB": Schema.optionalWith(Schema.String, { exact: true }),
-  "en-US": Schema.String,
-  "es-ES": Schema.String,
-  "es-MX": Schema.String,
-  "fr-FR": Schema.String,
-  "id-ID": Schema.String,
-  "it-IT": Schema.String,
-  "ja-JP": Schema.String,
-  "ko-KR": Schema.String,
-  "pl-PL": Schema.String,
-  "pt-BR": Schema.String,
-  "ru-RU": Schema.String,
-  "th-TH": Schema.String,
-  "tr-TR": Schema.String,
-  "vi-VN": Schema.String,
-  "zh-CN": Schema.String,
-  "zh-TW": Schema.String
+  "en-US": Schema.optionalWith(Schema.String, { exact: true }),
+  "es-ES": Schema.optionalWith(Schema.String, { exact: true }),
+  "es-MX": Schema.optionalWith(Schema.String, { exact: true }),
+  "fr-FR": Schema.optionalWith(Schema.String, { exact: true }),
+  "id-ID": Schema.optionalWith(Schema.String, { exact: true }),
+  "it-IT": Schema.optionalWith(Schema.String, { exact: true }),
+  "ja-JP": Schema.optionalWith(Schema.String, { exact: true }),
+  "ko-KR": Schema.optionalWith(Schema.String, { exact: true }),
+  "pl-PL": Schema.optionalWith(Schema.String, { exact: true }),
+  "pt-BR": Schema.optionalWith(Schema.String, { exact: true }),
+  "ru-RU": Schema.optionalWith(Schema.String, { exact: true }),
+  "th-TH": Schema.optionalWith(Schema.String, { exact: true }),
+  "tr-TR": Schema.optionalWith(Schema.String, { exact: true }),
+  "vi-VN": Schema.optionalWith(Schema.String, { exact: true }),
+  "zh-CN": Schema.optionalWith(Schema.String, { exact: true }),
+  "zh-TW": Schema.optionalWith(Schema.String, { exact: true })
 }).annotations({ identifier: "ValContentV1LocalizedNames" })
 
 /**
@@ -3286,20 +3200,20 @@ export type ValContentV1Content = typeof ValContentV1Content.Type
  * @category val-match-v1
  */
 export const ValMatchV1MatchInfo = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  mapId: Schema.NullOr(Schema.String),
-  gameVersion: Schema.NullOr(Schema.String),
+  matchId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  mapId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameVersion: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   gameLengthMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
-  region: Schema.NullOr(Schema.String),
-  gameStartMillis: Schema.NullOr(Json.Integer),
-  provisioningFlowId: Schema.NullOr(Schema.String),
-  isCompleted: Schema.NullOr(Schema.Boolean),
-  customGameName: Schema.NullOr(Schema.String),
-  queueId: Schema.NullOr(Schema.String),
-  gameMode: Schema.NullOr(Schema.String),
-  isRanked: Schema.NullOr(Schema.Boolean),
-  seasonId: Schema.NullOr(Schema.String),
-  premierMatchInfo: Schema.NullOr(Json.Unknown)
+  region: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameStartMillis: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  provisioningFlowId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isCompleted: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  customGameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  queueId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameMode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  isRanked: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  seasonId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  premierMatchInfo: Schema.optionalWith(Schema.NullOr(Json.Unknown), { exact: true })
 }).annotations({ identifier: "ValMatchV1MatchInfo" })
 
 /**
@@ -3309,45 +3223,32 @@ export const ValMatchV1MatchInfo = Schema.Struct({
 export type ValMatchV1MatchInfo = typeof ValMatchV1MatchInfo.Type
 
 /**
- * The description's `val-match-v1.AbilityCastsDto`.
+ * The description's `val-match-v1.AbilityCastsDto`, the same as its `val-console-match-v1.AbilityCastsDto`: {@link ValConsoleMatchV1AbilityCasts}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1AbilityCasts = Schema.Struct({
-  grenadeCasts: Schema.NullOr(Json.Integer),
-  ability1Casts: Schema.NullOr(Json.Integer),
-  ability2Casts: Schema.NullOr(Json.Integer),
-  ultimateCasts: Schema.NullOr(Json.Integer)
-}).annotations({ identifier: "ValMatchV1AbilityCasts" })
+export const ValMatchV1AbilityCasts = ValConsoleMatchV1AbilityCasts
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1AbilityCasts = typeof ValMatchV1AbilityCasts.Type
+export type ValMatchV1AbilityCasts = ValConsoleMatchV1AbilityCasts
 
 /**
- * The description's `val-match-v1.PlayerStatsDto`.
+ * The description's `val-match-v1.PlayerStatsDto`, the same as its `val-console-match-v1.PlayerStatsDto`: {@link ValConsoleMatchV1PlayerStats}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1PlayerStats = Schema.Struct({
-  score: Schema.NullOr(Json.Integer),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  kills: Schema.NullOr(Json.Integer),
-  deaths: Schema.NullOr(Json.Integer),
-  assists: Schema.NullOr(Json.Integer),
-  playtimeMillis: Schema.NullOr(Json.Integer),
-  abilityCasts: Schema.optionalWith(Schema.NullOr(ValMatchV1AbilityCasts), { exact: true })
-}).annotations({ identifier: "ValMatchV1PlayerStats" })
+export const ValMatchV1PlayerStats = ValConsoleMatchV1PlayerStats
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1PlayerStats = typeof ValMatchV1PlayerStats.Type
+export type ValMatchV1PlayerStats = ValConsoleMatchV1PlayerStats
 
 /**
  * The description's `val-match-v1.PlayerDto`.
@@ -3356,18 +3257,18 @@ export type ValMatchV1PlayerStats = typeof ValMatchV1PlayerStats.Type
  * @category val-match-v1
  */
 export const ValMatchV1Player = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  gameName: Schema.NullOr(Schema.String),
-  tagLine: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String),
-  partyId: Schema.NullOr(Schema.String),
+  puuid: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  gameName: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  tagLine: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  teamId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  partyId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   characterId: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  stats: Schema.optionalWith(Schema.NullOr(ValMatchV1PlayerStats), { exact: true }),
-  competitiveTier: Schema.NullOr(Json.Integer),
-  isObserver: Schema.NullOr(Schema.Boolean),
-  playerCard: Schema.NullOr(Schema.String),
-  playerTitle: Schema.NullOr(Schema.String),
-  accountLevel: Schema.NullOr(Json.Integer)
+  stats: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1PlayerStats), { exact: true }),
+  competitiveTier: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  isObserver: Schema.optionalWith(Schema.NullOr(Schema.Boolean), { exact: true }),
+  playerCard: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  playerTitle: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  accountLevel: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true })
 }).annotations({ identifier: "ValMatchV1Player" })
 
 /**
@@ -3377,197 +3278,144 @@ export const ValMatchV1Player = Schema.Struct({
 export type ValMatchV1Player = typeof ValMatchV1Player.Type
 
 /**
- * The description's `val-match-v1.CoachDto`.
+ * The description's `val-match-v1.CoachDto`, the same as its `val-console-match-v1.CoachDto`: {@link ValConsoleMatchV1Coach}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Coach = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  teamId: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "ValMatchV1Coach" })
+export const ValMatchV1Coach = ValConsoleMatchV1Coach
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Coach = typeof ValMatchV1Coach.Type
+export type ValMatchV1Coach = ValConsoleMatchV1Coach
 
 /**
- * The description's `val-match-v1.TeamDto`.
+ * The description's `val-match-v1.TeamDto`, the same as its `val-console-match-v1.TeamDto`: {@link ValConsoleMatchV1Team}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Team = Schema.Struct({
-  teamId: Schema.NullOr(Schema.String),
-  won: Schema.NullOr(Schema.Boolean),
-  roundsPlayed: Schema.NullOr(Json.Integer),
-  roundsWon: Schema.NullOr(Json.Integer),
-  numPoints: Schema.NullOr(Json.Integer)
-}).annotations({ identifier: "ValMatchV1Team" })
+export const ValMatchV1Team = ValConsoleMatchV1Team
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Team = typeof ValMatchV1Team.Type
+export type ValMatchV1Team = ValConsoleMatchV1Team
 
 /**
- * The description's `val-match-v1.LocationDto`.
+ * The description's `val-match-v1.LocationDto`, the same as its `val-console-match-v1.LocationDto`: {@link ValConsoleMatchV1Location}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Location = Schema.Struct({
-  x: Schema.NullOr(Json.Integer),
-  y: Schema.NullOr(Json.Integer)
-}).annotations({ identifier: "ValMatchV1Location" })
+export const ValMatchV1Location = ValConsoleMatchV1Location
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Location = typeof ValMatchV1Location.Type
+export type ValMatchV1Location = ValConsoleMatchV1Location
 
 /**
- * The description's `val-match-v1.PlayerLocationsDto`.
+ * The description's `val-match-v1.PlayerLocationsDto`, the same as its `val-console-match-v1.PlayerLocationsDto`: {@link ValConsoleMatchV1PlayerLocations}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1PlayerLocations = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  viewRadians: Schema.NullOr(Json.Float),
-  location: Schema.NullOr(ValMatchV1Location)
-}).annotations({ identifier: "ValMatchV1PlayerLocations" })
+export const ValMatchV1PlayerLocations = ValConsoleMatchV1PlayerLocations
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1PlayerLocations = typeof ValMatchV1PlayerLocations.Type
+export type ValMatchV1PlayerLocations = ValConsoleMatchV1PlayerLocations
 
 /**
- * The description's `val-match-v1.FinishingDamageDto`.
+ * The description's `val-match-v1.FinishingDamageDto`, the same as its `val-console-match-v1.FinishingDamageDto`: {@link ValConsoleMatchV1FinishingDamage}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1FinishingDamage = Schema.Struct({
-  damageType: Schema.NullOr(Schema.String),
-  damageItem: Schema.NullOr(Schema.String),
-  isSecondaryFireMode: Schema.NullOr(Schema.Boolean)
-}).annotations({ identifier: "ValMatchV1FinishingDamage" })
+export const ValMatchV1FinishingDamage = ValConsoleMatchV1FinishingDamage
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1FinishingDamage = typeof ValMatchV1FinishingDamage.Type
+export type ValMatchV1FinishingDamage = ValConsoleMatchV1FinishingDamage
 
 /**
- * The description's `val-match-v1.KillDto`.
+ * The description's `val-match-v1.KillDto`, the same as its `val-console-match-v1.KillDto`: {@link ValConsoleMatchV1Kill}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Kill = Schema.Struct({
-  timeSinceGameStartMillis: Schema.NullOr(Json.Integer),
-  timeSinceRoundStartMillis: Schema.NullOr(Json.Integer),
-  killer: Schema.NullOr(Schema.String),
-  victim: Schema.NullOr(Schema.String),
-  victimLocation: Schema.NullOr(ValMatchV1Location),
-  assistants: Schema.NullOr(Schema.Array(Schema.String)),
-  playerLocations: Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)),
-  finishingDamage: Schema.NullOr(ValMatchV1FinishingDamage)
-}).annotations({ identifier: "ValMatchV1Kill" })
+export const ValMatchV1Kill = ValConsoleMatchV1Kill
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Kill = typeof ValMatchV1Kill.Type
+export type ValMatchV1Kill = ValConsoleMatchV1Kill
 
 /**
- * The description's `val-match-v1.DamageDto`.
+ * The description's `val-match-v1.DamageDto`, the same as its `val-console-match-v1.DamageDto`: {@link ValConsoleMatchV1Damage}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Damage = Schema.Struct({
-  receiver: Schema.NullOr(Schema.String),
-  damage: Schema.NullOr(Json.Integer),
-  legshots: Schema.NullOr(Json.Integer),
-  bodyshots: Schema.NullOr(Json.Integer),
-  headshots: Schema.NullOr(Json.Integer)
-}).annotations({ identifier: "ValMatchV1Damage" })
+export const ValMatchV1Damage = ValConsoleMatchV1Damage
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Damage = typeof ValMatchV1Damage.Type
+export type ValMatchV1Damage = ValConsoleMatchV1Damage
 
 /**
- * The description's `val-match-v1.EconomyDto`.
+ * The description's `val-match-v1.EconomyDto`, the same as its `val-console-match-v1.EconomyDto`: {@link ValConsoleMatchV1Economy}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Economy = Schema.Struct({
-  loadoutValue: Schema.NullOr(Json.Integer),
-  weapon: Schema.NullOr(Schema.String),
-  armor: Schema.NullOr(Schema.String),
-  remaining: Schema.NullOr(Json.Integer),
-  spent: Schema.NullOr(Json.Integer)
-}).annotations({ identifier: "ValMatchV1Economy" })
+export const ValMatchV1Economy = ValConsoleMatchV1Economy
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Economy = typeof ValMatchV1Economy.Type
+export type ValMatchV1Economy = ValConsoleMatchV1Economy
 
 /**
- * The description's `val-match-v1.AbilityDto`.
+ * The description's `val-match-v1.AbilityDto`, the same as its `val-console-match-v1.AbilityDto`: {@link ValConsoleMatchV1Ability}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Ability = Schema.Struct({
-  grenadeEffects: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ability1Effects: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ability2Effects: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  ultimateEffects: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
-}).annotations({ identifier: "ValMatchV1Ability" })
+export const ValMatchV1Ability = ValConsoleMatchV1Ability
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Ability = typeof ValMatchV1Ability.Type
+export type ValMatchV1Ability = ValConsoleMatchV1Ability
 
 /**
- * The description's `val-match-v1.PlayerRoundStatsDto`.
+ * The description's `val-match-v1.PlayerRoundStatsDto`, the same as its `val-console-match-v1.PlayerRoundStatsDto`: {@link ValConsoleMatchV1PlayerRoundStats}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1PlayerRoundStats = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  kills: Schema.NullOr(Schema.Array(ValMatchV1Kill)),
-  damage: Schema.NullOr(Schema.Array(ValMatchV1Damage)),
-  score: Schema.NullOr(Json.Integer),
-  economy: Schema.NullOr(ValMatchV1Economy),
-  ability: Schema.NullOr(ValMatchV1Ability)
-}).annotations({ identifier: "ValMatchV1PlayerRoundStats" })
+export const ValMatchV1PlayerRoundStats = ValConsoleMatchV1PlayerRoundStats
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1PlayerRoundStats = typeof ValMatchV1PlayerRoundStats.Type
+export type ValMatchV1PlayerRoundStats = ValConsoleMatchV1PlayerRoundStats
 
 /**
  * The description's `val-match-v1.RoundResultDto`.
@@ -3576,22 +3424,26 @@ export type ValMatchV1PlayerRoundStats = typeof ValMatchV1PlayerRoundStats.Type
  * @category val-match-v1
  */
 export const ValMatchV1RoundResult = Schema.Struct({
-  roundNum: Schema.NullOr(Json.Integer),
-  roundResult: Schema.NullOr(Schema.String),
-  roundCeremony: Schema.NullOr(Schema.String),
-  winningTeam: Schema.NullOr(Schema.String),
+  roundNum: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  roundResult: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  roundCeremony: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  winningTeam: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   winningTeamRole: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombPlanter: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
   bombDefuser: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
-  plantRoundTime: Schema.NullOr(Json.Integer),
-  plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
-  plantLocation: Schema.NullOr(ValMatchV1Location),
-  plantSite: Schema.NullOr(Schema.String),
-  defuseRoundTime: Schema.NullOr(Json.Integer),
-  defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1PlayerLocations)), { exact: true }),
-  defuseLocation: Schema.NullOr(ValMatchV1Location),
-  playerStats: Schema.NullOr(Schema.Array(ValMatchV1PlayerRoundStats)),
-  roundResultCode: Schema.NullOr(Schema.String)
+  plantRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  plantPlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
+    exact: true
+  }),
+  plantLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  plantSite: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true }),
+  defuseRoundTime: Schema.optionalWith(Schema.NullOr(Json.Integer), { exact: true }),
+  defusePlayerLocations: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerLocations)), {
+    exact: true
+  }),
+  defuseLocation: Schema.optionalWith(Schema.NullOr(ValConsoleMatchV1Location), { exact: true }),
+  playerStats: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1PlayerRoundStats)), { exact: true }),
+  roundResultCode: Schema.optionalWith(Schema.NullOr(Schema.String), { exact: true })
 }).annotations({ identifier: "ValMatchV1RoundResult" })
 
 /**
@@ -3607,10 +3459,10 @@ export type ValMatchV1RoundResult = typeof ValMatchV1RoundResult.Type
  * @category val-match-v1
  */
 export const ValMatchV1Match = Schema.Struct({
-  matchInfo: Schema.NullOr(ValMatchV1MatchInfo),
-  players: Schema.NullOr(Schema.Array(ValMatchV1Player)),
-  coaches: Schema.NullOr(Schema.Array(ValMatchV1Coach)),
-  teams: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Team)), { exact: true }),
+  matchInfo: Schema.optionalWith(Schema.NullOr(ValMatchV1MatchInfo), { exact: true }),
+  players: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1Player)), { exact: true }),
+  coaches: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Coach)), { exact: true }),
+  teams: Schema.optionalWith(Schema.NullOr(Schema.Array(ValConsoleMatchV1Team)), { exact: true }),
   roundResults: Schema.optionalWith(Schema.NullOr(Schema.Array(ValMatchV1RoundResult)), { exact: true })
 }).annotations({ identifier: "ValMatchV1Match" })
 
@@ -3621,56 +3473,46 @@ export const ValMatchV1Match = Schema.Struct({
 export type ValMatchV1Match = typeof ValMatchV1Match.Type
 
 /**
- * The description's `val-match-v1.MatchlistEntryDto`.
+ * The description's `val-match-v1.MatchlistEntryDto`, the same as its `val-console-match-v1.MatchlistEntryDto`: {@link ValConsoleMatchV1MatchlistEntry}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1MatchlistEntry = Schema.Struct({
-  matchId: Schema.NullOr(Schema.String),
-  gameStartTimeMillis: Schema.NullOr(Json.Integer),
-  queueId: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "ValMatchV1MatchlistEntry" })
+export const ValMatchV1MatchlistEntry = ValConsoleMatchV1MatchlistEntry
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1MatchlistEntry = typeof ValMatchV1MatchlistEntry.Type
+export type ValMatchV1MatchlistEntry = ValConsoleMatchV1MatchlistEntry
 
 /**
- * The description's `val-match-v1.MatchlistDto`.
+ * The description's `val-match-v1.MatchlistDto`, the same as its `val-console-match-v1.MatchlistDto`: {@link ValConsoleMatchV1Matchlist}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1Matchlist = Schema.Struct({
-  puuid: Schema.NullOr(Schema.String),
-  history: Schema.NullOr(Schema.Array(ValMatchV1MatchlistEntry))
-}).annotations({ identifier: "ValMatchV1Matchlist" })
+export const ValMatchV1Matchlist = ValConsoleMatchV1Matchlist
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1Matchlist = typeof ValMatchV1Matchlist.Type
+export type ValMatchV1Matchlist = ValConsoleMatchV1Matchlist
 
 /**
- * The description's `val-match-v1.RecentMatchesDto`.
+ * The description's `val-match-v1.RecentMatchesDto`, the same as its `val-console-match-v1.RecentMatchesDto`: {@link ValConsoleMatchV1RecentMatches}.
  *
  * @since 0.2.0
  * @category val-match-v1
  */
-export const ValMatchV1RecentMatches = Schema.Struct({
-  currentTime: Schema.NullOr(Json.Integer),
-  matchIds: Schema.NullOr(Schema.Array(Schema.String))
-}).annotations({ identifier: "ValMatchV1RecentMatches" })
+export const ValMatchV1RecentMatches = ValConsoleMatchV1RecentMatches
 
 /**
  * @since 0.2.0
  * @category val-match-v1
  */
-export type ValMatchV1RecentMatches = typeof ValMatchV1RecentMatches.Type
+export type ValMatchV1RecentMatches = ValConsoleMatchV1RecentMatches
 
 /**
  * The description's `val-ranked-v1.PlayerDto`.
@@ -3742,87 +3584,60 @@ export const ValRankedV1Leaderboard = Schema.Struct({
 export type ValRankedV1Leaderboard = typeof ValRankedV1Leaderboard.Type
 
 /**
- * The description's `val-status-v1.ContentDto`.
+ * The description's `val-status-v1.ContentDto`, the same as its `lol-status-v4.ContentDto`: {@link LolStatusV4Content}.
  *
  * @since 0.2.0
  * @category val-status-v1
  */
-export const ValStatusV1Content = Schema.Struct({
-  locale: Schema.NullOr(Schema.String),
-  content: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "ValStatusV1Content" })
+export const ValStatusV1Content = LolStatusV4Content
 
 /**
  * @since 0.2.0
  * @category val-status-v1
  */
-export type ValStatusV1Content = typeof ValStatusV1Content.Type
+export type ValStatusV1Content = LolStatusV4Content
 
 /**
- * The description's `val-status-v1.UpdateDto`.
+ * The description's `val-status-v1.UpdateDto`, the same as its `lol-status-v4.UpdateDto`: {@link LolStatusV4Update}.
  *
  * @since 0.2.0
  * @category val-status-v1
  */
-export const ValStatusV1Update = Schema.Struct({
-  id: Schema.NullOr(Json.Integer),
-  author: Schema.NullOr(Schema.String),
-  publish: Schema.NullOr(Schema.Boolean),
-  publish_locations: Schema.NullOr(Schema.Array(Schema.String)),
-  translations: Schema.NullOr(Schema.Array(ValStatusV1Content)),
-  created_at: Schema.NullOr(Schema.String),
-  updated_at: Schema.NullOr(Schema.String)
-}).annotations({ identifier: "ValStatusV1Update" })
+export const ValStatusV1Update = LolStatusV4Update
 
 /**
  * @since 0.2.0
  * @category val-status-v1
  */
-export type ValStatusV1Update = typeof ValStatusV1Update.Type
+export type ValStatusV1Update = LolStatusV4Update
 
 /**
- * The description's `val-status-v1.StatusDto`.
+ * The description's `val-status-v1.StatusDto`, the same as its `lor-status-v1.StatusDto`: {@link LorStatusV1Status}.
  *
  * @since 0.2.0
  * @category val-status-v1
  */
-export const ValStatusV1Status = Schema.Struct({
-  id: Schema.NullOr(Json.Integer),
-  maintenance_status: Schema.NullOr(Schema.String),
-  incident_severity: Schema.NullOr(Schema.String),
-  titles: Schema.NullOr(Schema.Array(ValStatusV1Content)),
-  updates: Schema.NullOr(Schema.Array(ValStatusV1Update)),
-  created_at: Schema.NullOr(Schema.String),
-  archive_at: Schema.NullOr(Schema.String),
-  updated_at: Schema.NullOr(Schema.String),
-  platforms: Schema.NullOr(Schema.Array(Schema.String))
-}).annotations({ identifier: "ValStatusV1Status" })
+export const ValStatusV1Status = LorStatusV1Status
 
 /**
  * @since 0.2.0
  * @category val-status-v1
  */
-export type ValStatusV1Status = typeof ValStatusV1Status.Type
+export type ValStatusV1Status = LorStatusV1Status
 
 /**
- * The description's `val-status-v1.PlatformDataDto`.
+ * The description's `val-status-v1.PlatformDataDto`, the same as its `lor-status-v1.PlatformDataDto`: {@link LorStatusV1PlatformData}.
  *
  * @since 0.2.0
  * @category val-status-v1
  */
-export const ValStatusV1PlatformData = Schema.Struct({
-  id: Schema.NullOr(Schema.String),
-  name: Schema.NullOr(Schema.String),
-  locales: Schema.NullOr(Schema.Array(Schema.String)),
-  maintenances: Schema.NullOr(Schema.Array(ValStatusV1Status)),
-  incidents: Schema.NullOr(Schema.Array(ValStatusV1Status))
-}).annotations({ identifier: "ValStatusV1PlatformData" })
+export const ValStatusV1PlatformData = LorStatusV1PlatformData
 
 /**
  * @since 0.2.0
  * @category val-status-v1
  */
-export type ValStatusV1PlatformData = typeof ValStatusV1PlatformData.Type
+export type ValStatusV1PlatformData = LorStatusV1PlatformData
 
 /**
  * What `champion-mastery-v4.getChampionMasteryScoreByPUUID` answers.

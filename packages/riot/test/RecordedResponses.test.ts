@@ -55,3 +55,70 @@ describe("recorded responses", () => {
     })
   }
 })
+
+/** Shapes of older responses that the overrides exist for, as Riot sent them before the description changed. */
+describe("older responses", () => {
+  const decodes = (method: RiotOperations.Method, body: unknown) =>
+    Either.isRight(Schema.decodeUnknownEither(RiotOperations.byMethod[method].response as Schema.Schema<unknown>)(body))
+
+  it("a ladder entry of 2023, by summoner id and name, without a puuid", () => {
+    const entry = {
+      summonerId: "s",
+      summonerName: "Faker",
+      leaguePoints: 1200,
+      rank: "I",
+      wins: 300,
+      losses: 250,
+      veteran: true,
+      inactive: false,
+      freshBlood: false,
+      hotStreak: false
+    }
+    expect(
+      decodes("getLolLeagueV4ChallengerLeagueByQueue", {
+        tier: "CHALLENGER",
+        leagueId: "l",
+        queue: "RANKED_SOLO_5x5",
+        name: "n",
+        entries: [entry]
+      })
+    ).toBe(true)
+    expect(decodes("getLolLeagueV4EntriesByPuuid", [{ ...entry, queueType: "RANKED_SOLO_5x5", tier: "GOLD" }])).toBe(
+      true
+    )
+    // Still typed: a count that is not a number is refused.
+    expect(decodes("getLolLeagueV4EntriesByPuuid", [{ ...entry, queueType: "RANKED_SOLO_5x5", wins: "many" }])).toBe(
+      false
+    )
+  })
+
+  it("a VALORANT match with nulls and without the fields added since", () => {
+    expect(
+      decodes("getValMatchV1Match", {
+        matchInfo: { matchId: "m", mapId: "/Game/Maps/Ascent", gameLengthMillis: null, isRanked: true },
+        players: [{ puuid: "p", teamId: "Red", stats: null }],
+        coaches: [],
+        teams: null,
+        roundResults: null
+      })
+    ).toBe(true)
+  })
+
+  it("a mastery of before 2024, without puuid, marks or milestones", () => {
+    expect(
+      decodes("getLolChampionV4MasteriesByPuuid", [
+        {
+          championId: 143,
+          championLevel: 7,
+          championPoints: 879126,
+          lastPlayTime: 1649735147000,
+          championPointsSinceLastLevel: 857526,
+          championPointsUntilNextLevel: 0,
+          chestGranted: false,
+          tokensEarned: 0,
+          summonerId: "s"
+        }
+      ])
+    ).toBe(true)
+  })
+})
