@@ -645,6 +645,50 @@ describe("volley get", () => {
     assert.notInclude(run.stdout + run.stderr, "secret-rso-token")
   })
 
+  describe("against a `volley mock-server` process, as live mode", () => {
+    let server: ChildProcess
+    let serverExit: Promise<Run>
+    let baseUrl: string
+
+    beforeAll(async () => {
+      server = start(["mock-server", "--port", "0"])
+      serverExit = finished(server)
+      const announced = /RIOT_BASE_URL='([^']+)'/
+      baseUrl = announced.exec(await outputUntil(server.stderr!, (seen) => announced.test(seen)))![1]
+    }, 30_000)
+
+    afterAll(async () => {
+      server.kill("SIGINT")
+      assert.strictEqual((await serverExit).code, 130)
+    })
+
+    it("calls the method with the key, and reports a refused key in one line without it", {
+      timeout: 30_000
+    }, async () => {
+      const args = ["get", "lol-status-v4", "platform-data", "--platform", "euw1"]
+      const good = await volley(args, {
+        RIOT_API_KEY: "RGAPI-00000000-0000-0000-0000-000000000000",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(good.code, 0, good.stderr)
+      assert.isObject(JSON.parse(good.stdout))
+      assert.notInclude(good.stderr, "embedded")
+      const refused = await volley([...args, "--live"], {
+        RIOT_API_KEY: "RGAPI-not-a-real-key",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(refused.code, 1)
+      const lines = refused.stderr.trim().split("\n").filter((line) => !line.startsWith("volley: 1/1 requests"))
+      assert.lengthOf(lines, 1, refused.stderr)
+      assert.match(
+        lines[0],
+        /^volley: Riot API key is invalid or expired \(403 from lol-status-v4\.getPlatformData on euw1\)/
+      )
+      assert.notInclude(refused.stderr + refused.stdout, "RGAPI-not-a-real-key")
+      assert.strictEqual(refused.stdout, "")
+    })
+  })
+
   it("exits 130 on SIGINT while the request is in flight", { timeout: 30_000 }, async () => {
     const child = start(["get", "lol-match-v5", "match", "--region", "americas", "--id", "NA1_1"], {
       VOLLEY_MOCK_LATENCY_MS: "20000"
