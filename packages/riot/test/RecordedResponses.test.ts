@@ -122,3 +122,57 @@ describe("older responses", () => {
     ).toBe(true)
   })
 })
+
+describe("what the description needs read right", () => {
+  const decode = (schema: Schema.Schema<any, any>, body: unknown) => Schema.decodeUnknownEither(schema)(body)
+
+  it("a field Riot sends in two casings decodes under either", () => {
+    for (const key of ["playerScore0", "PlayerScore0"]) {
+      expect(Either.isRight(decode(RiotSchema.LolMatchV5MatchMissions, { [key]: 1.5 }))).toBe(true)
+      expect(Either.isRight(decode(RiotSchema.LolMatchV5MatchMissions, { [key]: "x" }))).toBe(false)
+    }
+  })
+
+  it("participant frames and integer-keyed maps are string-keyed records", () => {
+    const timeline = JSON.parse(
+      fs.readFileSync(path.join(fixtures, "by-operation", "match-v5.getTimeline", "EUW1_6511808246.json"), "utf8")
+    )
+    const frame = timeline.info.frames[1]
+    // Keyed by participant id, "1" up to the number of players.
+    const keys = Object.keys(frame.participantFrames)
+    expect(keys).toEqual(keys.map((_, i) => String(i + 1)))
+    expect(Either.isRight(decode(RiotSchema.LolMatchV5FramesTimeLine, frame))).toBe(true)
+    // The record's values are checked.
+    const broken = { ...frame, participantFrames: { ...frame.participantFrames, "3": { participantId: 3 } } }
+    expect(Either.isLeft(decode(RiotSchema.LolMatchV5FramesTimeLine, broken))).toBe(true)
+    expect(
+      Either.isRight(decode(RiotSchema.LolChallengesV1AllChallengePercentiles, { "101": { GOLD: 0.5 }, "2022000": {} }))
+    ).toBe(true)
+  })
+
+  it("names that are not identifiers are fields like any other", () => {
+    expect(Either.isRight(decode(RiotSchema.LolMatchV5MatchChallenges, { "12AssistStreakCount": 2 }))).toBe(true)
+    expect(Either.isLeft(decode(RiotSchema.LolMatchV5MatchChallenges, { "12AssistStreakCount": "two" }))).toBe(true)
+    expect(Either.isRight(decode(RiotSchema.ValContentV1LocalizedNames, { "ar-AE": "x", "zh-TW": "y" }))).toBe(true)
+  })
+
+  it("enumerations stay open", () => {
+    // A tier the description does not list, and a queue it does not know.
+    expect(
+      Either.isRight(
+        decode(RiotSchema.LolLeagueV4LeagueEntry, {
+          queueType: "RANKED_ARENA_NEXT",
+          tier: "EMERALD",
+          rank: "V",
+          leaguePoints: 0,
+          wins: 1,
+          losses: 1,
+          hotStreak: false,
+          veteran: false,
+          freshBlood: true,
+          inactive: false
+        })
+      )
+    ).toBe(true)
+  })
+})
