@@ -14,6 +14,7 @@ import { TaskGroup } from "@volley/taskgroup"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
 /**
@@ -154,7 +155,9 @@ export const runClient = (
         Effect.suspend(() => {
           const issued = performance.now()
           return Effect.flatMap(client.getLolMatchV5Match(request), (match) => {
-            if (match.metadata.matchId !== request.id) return Effect.fail(new WrongMatch({ request }))
+            if (Option.isNone(match) || match.value.metadata.matchId !== request.id) {
+              return Effect.fail(new WrongMatch({ request }))
+            }
             latenciesMs.push(performance.now() - issued)
             return Effect.void
           })

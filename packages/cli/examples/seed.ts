@@ -9,13 +9,16 @@ import { Config, Console, Effect, Layer, Option } from "effect"
 
 const program = Effect.gen(function*() {
   const riot = yield* RiotClient.RiotClient
-  const account = yield* riot.getAccountV1ByRiotId({ region: "americas", gameName: "200", tagLine: "16384" })
-  const summoner = yield* riot.getLolSummonerV4ByPuuid({ region: "na1", puuid: account.puuid })
+  // Effect.flatten: fail with NoSuchElementException when Riot has no such account or summoner (an Option.none)
+  const account = yield* Effect.flatten(
+    riot.getAccountV1ByRiotId({ region: "americas", gameName: "200", tagLine: "16384" })
+  )
+  const summoner = yield* Effect.flatten(riot.getLolSummonerV4ByPuuid({ region: "na1", puuid: account.puuid }))
   const matchIds = yield* riot.getLolMatchV5MatchIdsByPuuid({ region: "americas", puuid: account.puuid, count: 20 })
 
   const { failures, results } = yield* TaskGroup.forEach(
     matchIds,
-    (id) => riot.getLolMatchV5Match({ region: "americas", id }),
+    (id) => Effect.flatten(riot.getLolMatchV5Match({ region: "americas", id })),
     { concurrency: 100 } // the client's rate limiter keeps this within Riot's limits
   )
   yield* Console.log(`level ${summoner.summonerLevel}: ${results.length} matches, ${failures.length} failed`)

@@ -1,8 +1,10 @@
 /**
  * The `volley` command line: `volley matches <gameName#tagLine>` fetches a
- * player's recent matches concurrently through a `TaskGroup`, and
- * `volley mock-server` runs the local Riot API mock on its own: the
- * `mock-server` command of `@volley/mock-server`, with the same flags.
+ * player's recent matches concurrently through a `TaskGroup`,
+ * `volley get <family> <operation>` calls any GET method of the Riot client
+ * and writes its answer as JSON, and `volley mock-server` runs the local Riot
+ * API mock on its own: the `mock-server` command of `@volley/mock-server`,
+ * with the same flags.
  *
  * Exit codes: {@link ExitCode}.
  *
@@ -16,7 +18,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import type * as NodeContext from "@effect/platform-node/NodeContext"
 import type { Teardown } from "@effect/platform/Runtime"
 import { MockServerCommand } from "@volley/mock-server"
-import { Routing } from "@volley/riot"
+import { RiotClient, Routing } from "@volley/riot"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -28,6 +30,7 @@ import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import {
   defaultMaxConnections,
@@ -36,8 +39,21 @@ import {
   riotClientLayer
 } from "./internal/connection.js"
 import { MissingApiKey } from "./internal/errors.js"
+import {
+  accessTokenOption,
+  checkMethodNames,
+  families,
+  get,
+  methodPath,
+  MissingAccessToken,
+  paramOptions,
+  routeOption,
+  UnknownMethod,
+  UnsafeArgument
+} from "./internal/get.js"
 import { helpDocText } from "./internal/helpDocText.js"
 import { matches as fetchMatches } from "./internal/matches.js"
+import { type Operation, operations } from "./internal/operations.js"
 import { processOutput } from "./internal/output.js"
 import { withPlainTextUnlessTerminal } from "./internal/plainText.js"
 import { type Format, renderReport } from "./internal/render.js"
@@ -50,11 +66,15 @@ import { maxUntrustedLength, untrusted, untrustedLines } from "./internal/safeTe
  *
  * - `success` (0): everything asked for was done.
  * - `failure` (1): a runtime failure: unknown player, refused API key, the
- *   API unreachable, or some matches could not be fetched.
+ *   API unreachable, some matches could not be fetched, or Riot refused a
+ *   `get`.
  * - `usage` (2): the command line or the environment is wrong: a bad flag
- *   or Riot ID, or `--live` without `RIOT_API_KEY`.
+ *   or Riot ID, `--live` without `RIOT_API_KEY`, or for `get` an unknown
+ *   family or operation, a route the method is not served on, a missing or
+ *   malformed parameter, or an RSO method on the real API without
+ *   `RIOT_ACCESS_TOKEN`.
  * - `interrupted` (130): stopped by Ctrl-C (SIGINT) or SIGTERM, after writing
- *   what was fetched so far.
+ *   what was fetched so far (`get` writes nothing).
  * - `closedPipe` (141, as for a process ended by SIGPIPE): stdout or stderr
  *   was closed by its reader (`volley matches ... | head -1`); the run ends
  *   there, quietly.
@@ -213,6 +233,74 @@ export const matchesCommand = Command.make(
     })
 ).pipe(Command.withDescription("Fetch a player's recent matches concurrently and print one row per match."))
 
+const connection = { live, maxConnections, redis, onRedisLost }
+
+// The table always has operations; Command.withSubcommands wants to see it.
+const nonEmpty = <A>(items: ReadonlyArray<A>): readonly [A, ...Array<A>] => items as readonly [A, ...Array<A>]
+
+const noAccessToken = Options.map(Options.none, () => Option.none<Redacted.Redacted>())
+
+/** One operation as `volley get <family> <operation>`, its parameters as options. */
+const operationCommand = (name: string, operation: Operation) =>
+  Command.make(
+    name,
+    {
+      route: routeOption(operation),
+      args: paramOptions(operation),
+      accessToken: operation.rso ? accessTokenOption : noAccessToken,
+      ...connection
+    },
+    (config) =>
+      Effect.gen(function*() {
+        const output = yield* processOutput
+        const configured = yield* RiotClient.config
+        const embedded = configured.apiKey === undefined && !config.live
+        if (operation.rso && Option.isNone(config.accessToken) && !embedded) {
+          return yield* new MissingAccessToken({ operationId: operation.operationId })
+        }
+        yield* get(
+          {
+            operation,
+            route: config.route,
+            args: config.args,
+            // The embedded mock takes any token; a made-up one lets every method run offline.
+            accessToken: Option.getOrElse(config.accessToken, () => Redacted.make("volley-embedded-mock-token"))
+          },
+          output,
+          riotClientLayer({
+            live: config.live,
+            maxConnections: config.maxConnections,
+            redisUrl: Option.getOrUndefined(Option.filter(config.redis, (url) => url !== "")),
+            onRedisLost: config.onRedisLost,
+            requests: Ref.unsafeMake(0),
+            writeStderr: output.stderr
+          })
+        )
+      })
+  ).pipe(Command.withDescription(`${operation.operationId}: GET ${operation.path}, answered as JSON on stdout.`))
+
+/**
+ * `volley get <family> <operation> [options]`: any GET method of the Riot
+ * client, one subcommand per API family and operation, named after the
+ * client's method (`getLolLeagueV4ChallengerLeague` is
+ * `volley get lol-league-v4 challenger-league`). Each parameter is an option
+ * (`--queue RANKED_SOLO_5x5`), the route is `--platform` or `--region`, and
+ * the answer is written to stdout as JSON.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const getCommand = Command.make("get").pipe(
+  Command.withDescription("Call any GET method of the Riot API by family and operation; the answer is JSON on stdout."),
+  Command.withSubcommands(
+    nonEmpty(Array.from(families(operations), ([family, byName]) =>
+      Command.make(family).pipe(
+        Command.withDescription(`The ${family} methods.`),
+        Command.withSubcommands(nonEmpty(Array.from(byName, ([name, operation]) => operationCommand(name, operation))))
+      )))
+  )
+)
+
 /**
  * The root `volley` command with its subcommands.
  *
@@ -221,10 +309,32 @@ export const matchesCommand = Command.make(
  */
 export const command = Command.make("volley").pipe(
   Command.withDescription("Fetch League of Legends matches concurrently with Effect."),
-  Command.withSubcommands([matchesCommand, MockServerCommand.command])
+  Command.withSubcommands([matchesCommand, getCommand, MockServerCommand.command])
 )
 
-const cli = Command.run(command, { name: "volley", version: "0.1.0" })
+/**
+ * The root as `volley --help` shows it. @effect/cli's help of a command
+ * lists every command nested under it with all its options (and, past one
+ * level, its parent's name twice), which for `get` is every method of the
+ * API: so the command line is parsed with the whole tree only when it is a
+ * `get` one, and `get` is one line in the root's help otherwise.
+ */
+const commandWithGetSummary = Command.make("volley").pipe(
+  Command.withDescription("Fetch League of Legends matches concurrently with Effect."),
+  Command.withSubcommands([
+    matchesCommand,
+    Command.make("get").pipe(
+      Command.withDescription(
+        "Call any GET method of the Riot API: 'volley get --help' lists the API families and their operations."
+      )
+    ),
+    MockServerCommand.command
+  ])
+)
+
+const runWithGet = Command.run(command, { name: "volley", version: "0.1.0" })
+const runWithGetSummary = Command.run(commandWithGetSummary, { name: "volley", version: "0.1.0" })
+const cli = (argv: ReadonlyArray<string>) => argv.slice(2).includes("get") ? runWithGet(argv) : runWithGetSummary(argv)
 
 /**
  * Set once `volley matches` has written a report, so that an interruption
@@ -294,12 +404,14 @@ const safeErrorConsole = Effect.map(Effect.console, (console): Console.Console =
 // Without colours: their escape codes would be made safe too, as escapes.
 const safeLogger = Logger.prettyLogger({ stderr: true, colors: false })
 
-const subcommands: ReadonlyArray<string> = ["matches", "mock-server"]
+const subcommands: ReadonlyArray<string> = ["matches", "get", "mock-server"]
 
 /** Where to read more after a usage error: the help of the subcommand that was given, if any. */
 const usageHint = (argv: ReadonlyArray<string>): string => {
-  const subcommand = argv.slice(2).find((arg) => subcommands.includes(arg))
-  return `see 'volley${subcommand === undefined ? "" : ` ${subcommand}`} --help' for usage`
+  const args = argv.slice(2)
+  const subcommand = args.find((arg) => subcommands.includes(arg))
+  const method = subcommand === "get" ? methodPath(operations, args.slice(args.indexOf("get") + 1)) : []
+  return `see 'volley${subcommand === undefined ? "" : ` ${[subcommand, ...method].join(" ")}`} --help' for usage`
 }
 
 /** Every variable a configuration error is about, in one line: `NAME: reason; NAME: reason`. */
@@ -314,6 +426,17 @@ const describeConfigError = (error: ConfigError.ConfigError): string => {
   })
   return [...new Set(reasons)].join("; ")
 }
+
+/**
+ * Fails with `UnknownMethod` when `volley get` names a family or operation
+ * the table lacks, and with `UnsafeArgument` when an argument of it holds a
+ * control character.
+ */
+const knownMethodNames = (argv: ReadonlyArray<string>): Effect.Effect<void, UnknownMethod | UnsafeArgument> =>
+  Effect.suspend(() => {
+    const unknown = checkMethodNames(operations, argv.slice(2))
+    return unknown === undefined ? Effect.void : Effect.fail(unknown)
+  })
 
 const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>): Effect.Effect<number> => {
   const failure = Cause.failureOption(cause)
@@ -339,7 +462,10 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
       ExitCode.usage
     )
   }
-  if (error instanceof MissingApiKey) {
+  if (
+    error instanceof MissingApiKey || error instanceof MissingAccessToken || error instanceof UnknownMethod ||
+    error instanceof UnsafeArgument
+  ) {
     return Effect.as(Effect.zipRight(printError(error.message), printError(usageHint(argv))), ExitCode.usage)
   }
   return Effect.as(printError(error instanceof Error ? error.message : String(error)), ExitCode.failure)
@@ -370,7 +496,7 @@ const exitCodeOf = (argv: ReadonlyArray<string>) => (cause: Cause.Cause<unknown>
  */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, NodeContext.NodeContext> =>
   Effect.flatMap(Ref.make(false), (reportWritten) =>
-    cli(argv).pipe(
+    Effect.zipRight(knownMethodNames(argv), cli(argv)).pipe(
       withPlainTextUnlessTerminal,
       Effect.provideService(ReportWritten, reportWritten),
       Effect.as(ExitCode.success),

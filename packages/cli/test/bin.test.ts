@@ -3,6 +3,7 @@
  * embedded mock (or a `volley mock-server` process for live mode).
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { MockServer } from "@volley/mock-server"
 import { Effect, FastCheck } from "effect"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -641,5 +642,170 @@ describe("volley matches", () => {
     } finally {
       fs.rmSync(directory, { recursive: true, force: true })
     }
+  })
+})
+
+describe("volley get", () => {
+  it(
+    "answers a method on the embedded mock as JSON, with progress on stderr, exit 0",
+    { timeout: 30_000 },
+    async () => {
+      const run = await volley([
+        "get",
+        "account-v1",
+        "by-riot-id",
+        "--region",
+        "americas",
+        "--game-name",
+        "200",
+        "--tag-line",
+        "16384"
+      ])
+      assert.strictEqual(run.code, 0, run.stderr)
+      const account = JSON.parse(run.stdout)
+      assert.strictEqual(account.gameName, "200")
+      assert.strictEqual(account.puuid, MockServer.accounts(1).find((player) => player.gameName === "200")!.puuid)
+      assert.match(run.stderr, /^volley: no RIOT_API_KEY; using the embedded Riot API mock at /m)
+      assert.include(run.stderr, "volley: 1/1 requests (100%), 0 failed")
+    }
+  )
+
+  it("refuses a route the method is not served on, before sending anything, exit 2", { timeout: 30_000 }, async () => {
+    const run = await volley(["get", "lol-match-v5", "match", "--region", "na1", "--id", "NA1_1"])
+    assert.strictEqual(run.code, 2)
+    const lines = run.stderr.trim().split("\n").filter((line) => line !== "")
+    assert.deepStrictEqual(lines, [
+      "Expected one of the following cases: americas, asia, europe, sea",
+      "volley: see 'volley get lol-match-v5 match --help' for usage"
+    ])
+    assert.notInclude(run.stderr, "embedded", "nothing was started")
+    assert.strictEqual(run.stdout, "")
+  })
+
+  it("names a missing required parameter, exit 2", { timeout: 30_000 }, async () => {
+    const run = await volley(["get", "account-v1", "by-riot-id", "--region", "americas", "--game-name", "200"])
+    assert.strictEqual(run.code, 2)
+    assert.include(run.stderr, "Expected to find option: '--tag-line'")
+    assertNoStackTrace(run.stderr)
+    assert.strictEqual(run.stdout, "")
+  })
+
+  it("says an unknown family or operation in one escaped line, exit 2", { timeout: 30_000 }, async () => {
+    for (
+      const [args, message] of [
+        [["get", "lol-nope-v1", "x"], "volley: get: no API family \"lol-nope-v1\""],
+        [
+          ["get", "lol-match-v5", "no\u202epe"],
+          "volley: get: lol-match-v5 has no operation \"no\\u202epe\""
+        ]
+      ] as const
+    ) {
+      const run = await volley(args)
+      assert.strictEqual(run.code, 2)
+      const lines = run.stderr.trim().split("\n")
+      assert.strictEqual(lines[0], message)
+      assert.match(lines[1], /^volley: see 'volley get( lol-match-v5)? --help' for usage$/)
+      assert.strictEqual(lines.length, 2)
+      assert.strictEqual(run.stdout, "")
+    }
+  })
+
+  it("refuses a parameter value with control characters in one escaped line, exit 2", { timeout: 30_000 }, async () => {
+    const run = await volley([
+      "get",
+      "lol-match-v5",
+      "match-ids-by-puuid",
+      "--region",
+      "americas",
+      "--puuid",
+      "x",
+      "--count",
+      "1\u001b]0;pwned\u0007\n2"
+    ])
+    assert.strictEqual(run.code, 2)
+    assert.deepStrictEqual(run.stderr.trim().split("\n"), [
+      "volley: get: an argument holds a control character: \"1\\x1b]0;pwned\\x07\\x0a2\"",
+      "volley: see 'volley get lol-match-v5 match-ids-by-puuid --help' for usage"
+    ])
+    assert.strictEqual(run.stdout, "")
+  })
+
+  it("needs RIOT_ACCESS_TOKEN for an RSO method on the real API, exit 2", { timeout: 30_000 }, async () => {
+    const run = await volley(["get", "account-v1", "me", "--region", "americas"], {
+      RIOT_API_KEY: "RGAPI-00000000-0000-0000-0000-000000000000",
+      RIOT_BASE_URL: "http://127.0.0.1:9/{route}"
+    })
+    assert.strictEqual(run.code, 2)
+    assert.match(run.stderr, /^volley: account-v1\.getByAccessToken acts on a player's behalf and needs their RSO/m)
+    assert.strictEqual(run.stdout, "")
+  })
+
+  it("runs an RSO method on the embedded mock without a token, and never shows a given one", {
+    timeout: 30_000
+  }, async () => {
+    const run = await volley(["get", "account-v1", "me", "--region", "americas"], {
+      RIOT_ACCESS_TOKEN: "secret-rso-token"
+    })
+    assert.strictEqual(run.code, 0, run.stderr)
+    assert.isString(JSON.parse(run.stdout).puuid)
+    assert.notInclude(run.stdout + run.stderr, "secret-rso-token")
+  })
+
+  describe("against a `volley mock-server` process, as live mode", () => {
+    let server: ChildProcess
+    let serverExit: Promise<Run>
+    let baseUrl: string
+
+    beforeAll(async () => {
+      server = start(["mock-server", "--port", "0"])
+      serverExit = finished(server)
+      const announced = /RIOT_BASE_URL='([^']+)'/
+      baseUrl = announced.exec(await outputUntil(server.stderr!, (seen) => announced.test(seen)))![1]
+    }, 30_000)
+
+    afterAll(async () => {
+      server.kill("SIGINT")
+      assert.strictEqual((await serverExit).code, 130)
+    })
+
+    it("calls the method with the key, and reports a refused key in one line without it", {
+      timeout: 30_000
+    }, async () => {
+      const args = ["get", "lol-status-v4", "platform-data", "--platform", "euw1"]
+      const good = await volley(args, {
+        RIOT_API_KEY: "RGAPI-00000000-0000-0000-0000-000000000000",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(good.code, 0, good.stderr)
+      assert.isObject(JSON.parse(good.stdout))
+      assert.notInclude(good.stderr, "embedded")
+      const refused = await volley([...args, "--live"], {
+        RIOT_API_KEY: "RGAPI-not-a-real-key",
+        RIOT_BASE_URL: baseUrl
+      })
+      assert.strictEqual(refused.code, 1)
+      const lines = refused.stderr.trim().split("\n").filter((line) => !line.startsWith("volley: 1/1 requests"))
+      assert.lengthOf(lines, 1, refused.stderr)
+      assert.match(
+        lines[0],
+        /^volley: Riot API key is invalid or expired \(403 from lol-status-v4\.getPlatformData on euw1\)/
+      )
+      assert.notInclude(refused.stderr + refused.stdout, "RGAPI-not-a-real-key")
+      assert.strictEqual(refused.stdout, "")
+    })
+  })
+
+  it("exits 130 on SIGINT while the request is in flight", { timeout: 30_000 }, async () => {
+    const child = start(["get", "lol-match-v5", "match", "--region", "americas", "--id", "NA1_1"], {
+      VOLLEY_MOCK_LATENCY_MS: "20000"
+    })
+    const run = finished(child)
+    await outputUntil(child.stderr!, (seen) => seen.includes("using the embedded Riot API mock"))
+    child.kill("SIGINT")
+    const result = await run
+    assert.strictEqual(result.code, 130)
+    assert.strictEqual(result.stdout, "")
+    assert.match(result.stderr, /^volley: interrupted$/m)
+    assertNoStackTrace(result.stderr)
   })
 })

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { RiotSchema } from "@volley/riot"
 import { RiotClient, RiotError } from "@volley/riot"
-import { Deferred, Effect, Exit, Fiber, Layer, Ref } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Option, Ref } from "effect"
 import { readFileSync } from "node:fs"
 import type { MatchesOptions, Output } from "../src/internal/matches.js"
 import { matches } from "../src/internal/matches.js"
@@ -32,15 +32,19 @@ const matchBody = (id: string, players: ReadonlyArray<string> = [puuid]) =>
 const fakeRiot = (
   getMatch: (id: string) => Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError>
 ): Layer.Layer<RiotClient.RiotClient> =>
-  Layer.succeed(RiotClient.RiotClient, {
-    getAccountV1ByRiotId: ({ gameName, tagLine }) => Effect.succeed({ puuid, gameName, tagLine }),
-    getLolSummonerV4ByPuuid: () =>
-      Effect.succeed(
-        { puuid, profileIconId: 1, revisionDate: 0, summonerLevel: 30 } as RiotSchema.LolSummonerV4Summoner
-      ),
-    getLolMatchV5MatchIdsByPuuid: ({ count }) => Effect.succeed(matchIds.slice(0, count)),
-    getLolMatchV5Match: ({ id }) => getMatch(id)
-  })
+  Layer.succeed(
+    RiotClient.RiotClient,
+    // Only the methods `matches` calls.
+    {
+      getAccountV1ByRiotId: ({ gameName, tagLine }) => Effect.succeed(Option.some({ puuid, gameName, tagLine })),
+      getLolSummonerV4ByPuuid: () =>
+        Effect.succeed(Option.some(
+          { puuid, profileIconId: 1, revisionDate: 0, summonerLevel: 30 } as RiotSchema.LolSummonerV4Summoner
+        )),
+      getLolMatchV5MatchIdsByPuuid: ({ count }) => Effect.succeed(matchIds.slice(0, count)),
+      getLolMatchV5Match: ({ id }) => Effect.map(getMatch(id), Option.some)
+    } satisfies Partial<RiotClient.RiotClient> as unknown as RiotClient.RiotClient
+  )
 
 /** The run's environment on a fake Riot that serves `getMatch`. */
 const environment = (

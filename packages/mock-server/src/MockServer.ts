@@ -5,6 +5,21 @@
  * seed, so two servers with the same seed serve the same accounts, match ids
  * and match bodies.
  *
+ * It serves every GET operation of `@volley/riot`'s operation table, on the
+ * routes the operation lists (any other route, and any unknown path, gets
+ * Riot's 404). The seed example's four methods (account by Riot ID, summoner
+ * by puuid, match ids, match) and account by puuid come from a seeded
+ * dataset of players whose data agree with each other; the methods with real responses recorded in the
+ * package's `fixtures/by-operation/` answer with those; every other method
+ * answers with a body made up from its response schema by effect/Arbitrary, a
+ * pure function of the seed and the request, so every method of the client
+ * can be exercised offline and two mocks of one seed agree. Path and query
+ * parameters outside their type, enum or bounds get Riot's 400; RSO methods
+ * want an `Authorization: Bearer` token besides the key (any token will do).
+ * Rate limits (per route, and per route and method, with Riot's headers),
+ * faults and the request log are the same for every method.
+ * {@link MockServer.coverage} says which source serves which method.
+ *
  * A real Riot host is `https://{route}.api.riotgames.com`; the mock takes the
  * route as the first path segment instead, so a client pointed at
  * {@link MockServer.baseUrl} (`http://127.0.0.1:PORT/{route}`) talks to it
@@ -30,35 +45,31 @@ import type * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as dataset from "./internal/dataset.js"
+import * as examples from "./internal/examples.js"
+import { type Operation, operations } from "./internal/operations.js"
 import * as rateLimits from "./internal/rateLimits.js"
 import * as requestLog from "./internal/requestLog.js"
 import * as server from "./internal/server.js"
 
 /**
- * The Riot API methods the mock serves, named `{api}.{method}` like Riot's
- * documentation. Method rate limits are kept per (route, method name).
+ * A Riot API method the mock serves, named `{api}.{method}` like Riot's
+ * documentation (`"match-v5.getMatch"`, `"league-v4.getChallengerLeague"`):
+ * the operation id of a GET operation of `@volley/riot`'s operation table.
+ * Method rate limits are kept per (route, method name).
  *
  * @since 0.1.0
  * @category models
  */
-export type MethodName =
-  | "account-v1.getByRiotId"
-  | "summoner-v4.getByPuuid"
-  | "match-v5.getMatchIdsByPuuid"
-  | "match-v5.getMatch"
+export type MethodName = string
 
 /**
- * Every method the mock serves.
+ * Every method the mock serves: every GET operation of the Riot API that
+ * `@volley/riot` describes.
  *
  * @since 0.1.0
  * @category constants
  */
-export const methodNames: ReadonlyArray<MethodName> = [
-  "account-v1.getByRiotId",
-  "summoner-v4.getByPuuid",
-  "match-v5.getMatchIdsByPuuid",
-  "match-v5.getMatch"
-]
+export const methodNames: ReadonlyArray<MethodName> = operations.map((operation) => operation.operationId)
 
 /**
  * One rate limit window: at most `limit` requests per `windowSeconds`, the
@@ -85,17 +96,29 @@ export const defaultAppLimits: ReadonlyArray<RateLimitWindow> = [
 ]
 
 /**
- * Per-method limits in the range Riot grants development keys; generous next
- * to {@link defaultAppLimits}, so with the defaults the application limit is
- * the one a client hits first.
+ * The method limit of every method without one of its own in
+ * {@link defaultMethodLimits}: 1,000 requests per minute per route.
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultMethodLimits: { readonly [M in MethodName]: ReadonlyArray<RateLimitWindow> } = {
+export const defaultMethodLimit: ReadonlyArray<RateLimitWindow> = [{ limit: 1000, windowSeconds: 60 }]
+
+/**
+ * Per-method limits in the range Riot grants development keys, for every
+ * method in {@link methodNames} (those of the seed example have their own,
+ * the others {@link defaultMethodLimit}); generous next to
+ * {@link defaultAppLimits}, so with the defaults the application limit is the
+ * one a client hits first.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMethodLimits: { readonly [method: MethodName]: ReadonlyArray<RateLimitWindow> } = {
+  ...Object.fromEntries(methodNames.map((method) => [method, defaultMethodLimit])),
   "account-v1.getByRiotId": [{ limit: 1000, windowSeconds: 60 }],
-  "summoner-v4.getByPuuid": [{ limit: 1600, windowSeconds: 60 }],
-  "match-v5.getMatchIdsByPuuid": [{ limit: 2000, windowSeconds: 10 }],
+  "summoner-v4.getByPUUID": [{ limit: 1600, windowSeconds: 60 }],
+  "match-v5.getMatchIdsByPUUID": [{ limit: 2000, windowSeconds: 10 }],
   "match-v5.getMatch": [{ limit: 2000, windowSeconds: 10 }]
 }
 
@@ -194,7 +217,7 @@ export interface MockServerOptions {
   readonly seed?: number
   readonly apiKey?: Redacted.Redacted<string>
   readonly appLimits?: ReadonlyArray<RateLimitWindow> | false
-  readonly methodLimits?: { readonly [M in MethodName]?: ReadonlyArray<RateLimitWindow> } | false
+  readonly methodLimits?: { readonly [method: MethodName]: ReadonlyArray<RateLimitWindow> } | false
   readonly faults?: FaultOptions
   readonly requestLogLimit?: number
 }
@@ -324,6 +347,35 @@ export interface RateLimitReport {
 }
 
 /**
+ * Where the answers of one method come from:
+ *
+ * - `dataset`: the seeded players, whose accounts, summoners, match ids and
+ *   matches agree with each other (the seed example's four methods, and
+ *   account-v1's account by puuid);
+ * - `recorded`: real responses recorded from Riot, kept in the package's
+ *   `fixtures/by-operation/<method>/`;
+ * - `generated`: bodies made up from the method's response schema with
+ *   effect/Arbitrary, the same for the same seed and request.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MethodSource = "dataset" | "recorded" | "generated"
+
+/**
+ * One method the mock serves: its name, its path template and where its
+ * answers come from.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ServedMethod {
+  readonly method: MethodName
+  readonly path: string
+  readonly source: MethodSource
+}
+
+/**
  * A running mock server.
  *
  * - `url`: `http://127.0.0.1:PORT`.
@@ -340,6 +392,8 @@ export interface MockServer {
   readonly seed: number
   readonly apiKey: Redacted.Redacted<string>
   readonly accounts: ReadonlyArray<MockAccount>
+  /** Every method served, in the order of `@volley/riot`'s operation table. */
+  readonly coverage: ReadonlyArray<ServedMethod>
   readonly requestLog: Effect.Effect<ReadonlyArray<LoggedRequest>>
   readonly rateLimitReport: Effect.Effect<RateLimitReport>
 }
@@ -433,6 +487,43 @@ export const layer: (options?: MockServerOptions) => Layer.Layer<MockServer, Ser
  * @category constructors
  */
 export const accounts: (seed?: number) => ReadonlyArray<MockAccount> = dataset.accounts
+
+/**
+ * Arguments that every method of the table accepts, for a call to a mock:
+ * the route (the player's platform or region where the method is served
+ * there), and a value of the right type for every parameter, by its argument
+ * name in the client's method (an enum's first value, an integer within its
+ * bounds, the player's puuid and Riot ID where the parameter is one). Enough
+ * to call every method offline; RSO methods need an access token besides,
+ * which the mock takes whatever it is.
+ *
+ * @example
+ * ```ts
+ * import { RiotOperations } from "@volley/riot"
+ * import { MockServer } from "@volley/mock-server"
+ *
+ * const operation = RiotOperations.operations.find((operation) => operation.operationId === "match-v5.getMatch")!
+ * MockServer.exampleCall(operation) // { route: "americas", args: { id: "volley" } }
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const exampleCall = (
+  operation: Operation,
+  player: MockAccount = dataset.accounts(defaultSeed)[0]
+): ExampleCall => examples.exampleCall(operation, player)
+
+/**
+ * What {@link exampleCall} gives: a route and arguments by name.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ExampleCall {
+  readonly route: string
+  readonly args: Readonly<Record<string, string | number | boolean>>
+}
 
 /**
  * A `limit:seconds,...` list (the format of `X-App-Rate-Limit` and of the CLI

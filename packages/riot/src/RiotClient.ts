@@ -16,8 +16,10 @@
  * of one shows it. With `httpClientSpans` the header is added past the
  * HttpClient's span, so neither the span nor its exit holds it.
  *
- * Endpoints are named after Riot's API and method, as in Pulsefire:
- * `getLolMatchV5Match` is match-v5's getMatch.
+ * It has a method for every GET operation of the Riot API, generated from
+ * the API's public description ({@link RiotOperations} lists them). They are
+ * named after Riot's API and method, as in Pulsefire: `getLolMatchV5Match` is
+ * match-v5's getMatch.
  *
  * This module needs only `@effect/platform`'s `HttpClient`: provide any
  * implementation of it, such as `FetchHttpClient.layer`, or use
@@ -33,12 +35,13 @@ import type * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as internal from "./internal/client/client.js"
 import type * as RiotError from "./RiotError.js"
+import type * as RiotOperations from "./RiotOperations.js"
 import * as RiotRateLimiter from "./RiotRateLimiter.js"
 import type * as RiotSchema from "./RiotSchema.js"
-import type { Platform, Region } from "./Routing.js"
 
 /**
  * Arguments of {@link RiotClient.getLolMatchV5MatchIdsByPuuid}. `count` must
@@ -47,45 +50,24 @@ import type { Platform, Region } from "./Routing.js"
  * @since 0.1.0
  * @category models
  */
-export interface MatchIdsByPuuidArgs {
-  readonly region: Region
-  readonly puuid: string
-  readonly start?: number | undefined
-  readonly count?: number | undefined
-  readonly queue?: number | undefined
-  readonly type?: "ranked" | "normal" | "tourney" | "tutorial" | undefined
-  readonly startTime?: number | undefined
-  readonly endTime?: number | undefined
-}
+export type MatchIdsByPuuidArgs = RiotOperations.Args<"getLolMatchV5MatchIdsByPuuid">
 
 /**
- * The client's endpoints.
+ * The client's endpoints: one method per GET operation of the Riot API,
+ * listed with its path, routes and arguments in {@link RiotOperations}.
+ *
+ * Methods are named after Riot's API and method as in Pulsefire
+ * (`getLolMatchV5Match` is match-v5's getMatch) and take one object of
+ * arguments: `region`, the routing value, limited to the routes that serve
+ * the endpoint; the path and query arguments; and for RSO endpoints
+ * `accessToken`, the player's token as a `Redacted`. Endpoints where Riot's
+ * 404 means "there is none" (an account, a match, a live game) succeed with
+ * an `Option`.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RiotClient {
-  /** account-v1 getByRiotId: the account of `gameName#tagLine`, served by a region. */
-  readonly getAccountV1ByRiotId: (args: {
-    readonly region: Region
-    readonly gameName: string
-    readonly tagLine: string
-  }) => Effect.Effect<RiotSchema.AccountV1Account, RiotError.RiotError>
-  /** summoner-v4 getByPUUID: the League summoner of a player, served by the player's platform. */
-  readonly getLolSummonerV4ByPuuid: (args: {
-    readonly region: Platform
-    readonly puuid: string
-  }) => Effect.Effect<RiotSchema.LolSummonerV4Summoner, RiotError.RiotError>
-  /** match-v5 getMatchIdsByPUUID: a page of a player's match ids, newest first. */
-  readonly getLolMatchV5MatchIdsByPuuid: (
-    args: MatchIdsByPuuidArgs
-  ) => Effect.Effect<RiotSchema.LolMatchV5MatchIds, RiotError.RiotError>
-  /** match-v5 getMatch: one match. */
-  readonly getLolMatchV5Match: (args: {
-    readonly region: Region
-    readonly id: string
-  }) => Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError>
-}
+export interface RiotClient extends RiotOperations.Methods {}
 
 /**
  * The {@link RiotClient} service tag.
@@ -252,11 +234,12 @@ export const layer: Layer.Layer<RiotClient, ConfigError.ConfigError, HttpClient.
  * @example
  * ```ts
  * import { RiotClient } from "@volley/riot"
- * import { Effect } from "effect"
+ * import { Effect, Option } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   const account = yield* RiotClient.getAccountV1ByRiotId({ region: "europe", gameName: "Zoë Fan", tagLine: "EUW 1" })
- *   return account.puuid
+ *   // Option.none() when there is no such account
+ *   return Option.map(account, (found) => found.puuid)
  * })
  * ```
  *
@@ -265,7 +248,7 @@ export const layer: Layer.Layer<RiotClient, ConfigError.ConfigError, HttpClient.
  */
 export const getAccountV1ByRiotId = (
   args: Parameters<RiotClient["getAccountV1ByRiotId"]>[0]
-): Effect.Effect<RiotSchema.AccountV1Account, RiotError.RiotError, RiotClient> =>
+): Effect.Effect<Option.Option<RiotSchema.AccountV1Account>, RiotError.RiotError, RiotClient> =>
   Effect.flatMap(RiotClient, (client) => client.getAccountV1ByRiotId(args))
 
 /**
@@ -283,7 +266,7 @@ export const getAccountV1ByRiotId = (
  */
 export const getLolSummonerV4ByPuuid = (
   args: Parameters<RiotClient["getLolSummonerV4ByPuuid"]>[0]
-): Effect.Effect<RiotSchema.LolSummonerV4Summoner, RiotError.RiotError, RiotClient> =>
+): Effect.Effect<Option.Option<RiotSchema.LolSummonerV4Summoner>, RiotError.RiotError, RiotClient> =>
   Effect.flatMap(RiotClient, (client) => client.getLolSummonerV4ByPuuid(args))
 
 /**
@@ -319,5 +302,5 @@ export const getLolMatchV5MatchIdsByPuuid = (
  */
 export const getLolMatchV5Match = (
   args: Parameters<RiotClient["getLolMatchV5Match"]>[0]
-): Effect.Effect<RiotSchema.LolMatchV5Match, RiotError.RiotError, RiotClient> =>
+): Effect.Effect<Option.Option<RiotSchema.LolMatchV5Match>, RiotError.RiotError, RiotClient> =>
   Effect.flatMap(RiotClient, (client) => client.getLolMatchV5Match(args))

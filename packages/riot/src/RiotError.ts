@@ -277,7 +277,7 @@ export type RiotError =
  * import { RiotError } from "@volley/riot"
  *
  * const error = new RiotError.InvalidArgument({
- *   endpoint: "match-v5.getMatchIdsByPuuid",
+ *   endpoint: "match-v5.getMatchIdsByPUUID",
  *   argument: "count",
  *   reason: "must be between 0 and 100, got 101"
  * })

@@ -1,8 +1,11 @@
 /**
  * Riot's routing values. Platform-routed endpoints (summoner-v4) are served
  * by a platform host such as `na1`; regional endpoints (account-v1,
- * match-v5) by a region host such as `americas`. The two are distinct types,
- * so handing an endpoint the wrong kind of route is a type error.
+ * match-v5) by a region host such as `americas`; VALORANT's by its own
+ * platforms such as `eu`. Each client method takes only the routes its
+ * endpoint is served by (its `RiotOperations` entry lists them), so handing
+ * an endpoint a route that does not serve it is a type error, and at run
+ * time an `InvalidArgument` with no request sent.
  *
  * @since 0.1.0
  */
@@ -57,12 +60,47 @@ export const Region = Schema.Literal("americas", "asia", "europe", "sea")
 export type Region = typeof Region.Type
 
 /**
- * Either kind of routing value: what a rate limit is kept per.
+ * Every VALORANT platform routing value (`esports` here is VALORANT's, not
+ * the regional `esports` route of account-v1 and tft-match-v1).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const ValPlatform = Schema.Literal("ap", "br", "esports", "eu", "kr", "latam", "na")
+
+/**
+ * A VALORANT platform routing value, e.g. `"eu"`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ValPlatform = typeof ValPlatform.Type
+
+/**
+ * Every routing value of any kind: the platforms, the regions, VALORANT's
+ * platforms, and the special routes only some endpoints are served by
+ * (`pbe1`, the test platform; `apac`, retired, for old LoR matches;
+ * `esports` and `esportseu`).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Route = Schema.Literal(
+  ...Platform.literals,
+  ...Region.literals,
+  ...ValPlatform.literals,
+  "pbe1",
+  "apac",
+  "esportseu"
+)
+
+/**
+ * Any routing value: what a rate limit is kept per.
  *
  * @since 0.1.0
  * @category models
  */
-export type Route = Platform | Region
+export type Route = typeof Route.Type
 
 /**
  * All platforms, in Riot's documented order.
@@ -79,6 +117,14 @@ export const platforms: ReadonlyArray<Platform> = Platform.literals
  * @category constants
  */
 export const regions: ReadonlyArray<Region> = Region.literals
+
+/**
+ * All VALORANT platforms.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const valPlatforms: ReadonlyArray<ValPlatform> = ValPlatform.literals
 
 const regionByPlatform: { readonly [P in Platform]: Region } = {
   br1: "americas",
@@ -124,3 +170,15 @@ export const isPlatform: (u: unknown) => u is Platform = Schema.is(Platform)
  * @category refinements
  */
 export const isRegion: (u: unknown) => u is Region = Schema.is(Region)
+
+/**
+ * @since 0.2.0
+ * @category refinements
+ */
+export const isValPlatform: (u: unknown) => u is ValPlatform = Schema.is(ValPlatform)
+
+/**
+ * @since 0.2.0
+ * @category refinements
+ */
+export const isRoute: (u: unknown) => u is Route = Schema.is(Route)

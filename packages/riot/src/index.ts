@@ -17,6 +17,14 @@ export * as Routing from "./Routing.js"
 export * as RiotSchema from "./RiotSchema.js"
 
 /**
+ * The table of the Riot API's GET operations: method names, paths, routes,
+ * arguments and response schemas.
+ *
+ * @since 0.2.0
+ */
+export * as RiotOperations from "./RiotOperations.js"
+
+/**
  * The Riot API client: endpoints, configuration and layers, on any
  * `HttpClient` (`@volley/riot/node` has the Node one).
  *

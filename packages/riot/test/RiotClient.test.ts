@@ -15,6 +15,7 @@ import {
   Layer,
   Logger,
   LogLevel,
+  Option,
   Redacted,
   TestClock,
   Tracer
@@ -127,11 +128,11 @@ describe("RiotClient", () => {
     it.effect("encodes path segments and sends the key from the Redacted", () => {
       const riot = fakeRiot(() => ok(accountBody))
       return Effect.gen(function*() {
-        const account = yield* RiotClient.getAccountV1ByRiotId({
+        const account = yield* Effect.flatten(RiotClient.getAccountV1ByRiotId({
           region: "europe",
           gameName: "Zoë Fan/#?",
           tagLine: "EUW 1"
-        })
+        }))
         assert.strictEqual(account.puuid, "puuid-1")
         const [request] = riot.sent
         assert.strictEqual(request.url.origin, "https://europe.api.riotgames.com")
@@ -144,7 +145,7 @@ describe("RiotClient", () => {
       const summoner = { puuid: "p", profileIconId: 1, revisionDate: 2, summonerLevel: 30 }
       const riot = fakeRiot(() => ok(JSON.stringify(summoner)))
       return Effect.gen(function*() {
-        const result = yield* RiotClient.getLolSummonerV4ByPuuid({ region: "euw1", puuid: "a/b" })
+        const result = yield* Effect.flatten(RiotClient.getLolSummonerV4ByPuuid({ region: "euw1", puuid: "a/b" }))
         assert.deepStrictEqual(result, summoner)
         assert.strictEqual(riot.sent[0].url.href, "http://127.0.0.1:9999/euw1/lol/summoner/v4/summoners/by-puuid/a%2Fb")
       }).pipe(Effect.provide(layer(riot.client, { baseUrl: "http://127.0.0.1:9999/{route}/" })))
@@ -176,7 +177,7 @@ describe("RiotClient", () => {
     it.effect("decodes a match", () => {
       const riot = fakeRiot(() => ok(matchBody))
       return Effect.gen(function*() {
-        const match = yield* RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_6511808246" })
+        const match = yield* Effect.flatten(RiotClient.getLolMatchV5Match({ region: "europe", id: "EUW1_6511808246" }))
         assert.strictEqual(match.metadata.matchId, "EUW1_6511808246")
       }).pipe(Effect.provide(layer(riot.client)))
     })
@@ -185,7 +186,9 @@ describe("RiotClient", () => {
       const body = { puuid: "puuid-1", gameName: "200", tagLine: "16384", addedNextPatch: { nested: [1] } }
       const riot = fakeRiot(() => ok(JSON.stringify(body)))
       return Effect.gen(function*() {
-        const account = yield* RiotClient.getAccountV1ByRiotId({ region: "europe", gameName: "200", tagLine: "16384" })
+        const account = yield* Effect.flatten(
+          RiotClient.getAccountV1ByRiotId({ region: "europe", gameName: "200", tagLine: "16384" })
+        )
         assert.deepStrictEqual(account, body)
       }).pipe(Effect.provide(layer(riot.client)))
     })
@@ -200,7 +203,7 @@ describe("RiotClient", () => {
           assert.instanceOf(error, RiotError.InvalidArgument)
           assert.strictEqual(
             error.message,
-            `invalid count for match-v5.getMatchIdsByPuuid: must be an integer from 0 to 100, got ${count}`
+            `invalid count for match-v5.getMatchIdsByPUUID: must be an integer from 0 to 100, got ${count}`
           )
         }
         assert.strictEqual(riot.sent.length, 0)
@@ -357,16 +360,24 @@ describe("RiotClient", () => {
       }))
 
     it.effect("404 names what was not found", () => {
+      const riot = once(404, "Data not found - no match ids")
+      return Effect.gen(function*() {
+        const error = yield* Effect.flip(RiotClient.getLolMatchV5MatchIdsByPuuid({ region: "americas", puuid: "p-1" }))
+        assert.instanceOf(error, RiotError.NotFound)
+        assert.strictEqual(error.message, "matches of p-1 not found on americas (Riot: Data not found - no match ids)")
+        assert.strictEqual(riot.sent.length, 1)
+      }).pipe(Effect.provide(layer(riot.client)))
+    })
+
+    it.effect("404 where Riot's 404 means none is Option.none(), not an error, and is not retried", () => {
       const riot = once(404, "Data not found - No results found for player with riot id 200#16384")
       return Effect.gen(function*() {
-        const error = yield* Effect.flip(
-          RiotClient.getAccountV1ByRiotId({ region: "americas", gameName: "200", tagLine: "16384" })
-        )
-        assert.instanceOf(error, RiotError.NotFound)
-        assert.strictEqual(
-          error.message,
-          "account 200#16384 not found on americas (Riot: Data not found - No results found for player with riot id 200#16384)"
-        )
+        const account = yield* RiotClient.getAccountV1ByRiotId({
+          region: "americas",
+          gameName: "200",
+          tagLine: "16384"
+        })
+        assert.isTrue(Option.isNone(account))
         assert.strictEqual(riot.sent.length, 1)
       }).pipe(Effect.provide(layer(riot.client)))
     })
@@ -416,7 +427,7 @@ describe("RiotClient", () => {
         assert.instanceOf(error, RiotError.BadRequest)
         assert.strictEqual(
           error.message,
-          "summoner-v4.getByPuuid on na1 rejected the request with 400 (Riot: Bad Request - Exception decrypting xyz)"
+          "summoner-v4.getByPUUID on na1 rejected the request with 400 (Riot: Bad Request - Exception decrypting xyz)"
         )
         assert.strictEqual(riot.sent.length, 1)
       }).pipe(Effect.provide(layer(riot.client)))

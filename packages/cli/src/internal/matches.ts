@@ -1,5 +1,5 @@
-import type { RiotError, Routing } from "@volley/riot"
-import { RiotClient, RiotRateLimiter } from "@volley/riot"
+import type { Routing } from "@volley/riot"
+import { RiotClient, RiotError, RiotRateLimiter } from "@volley/riot"
 import { TaskGroup } from "@volley/taskgroup"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
@@ -140,14 +140,32 @@ export const matches = <E>(
         )
       )
 
+    // account-v1 is not served by sea; any of the other regions knows every account.
+    const accountRegion = options.region === "sea" ? "asia" : options.region
+
     const lookup = Effect.gen(function*() {
-      const account = yield* RiotClient.getAccountV1ByRiotId({ region: options.region, ...options.riotId })
+      const account = yield* RiotClient.getAccountV1ByRiotId({ region: accountRegion, ...options.riotId }).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () =>
+            Effect.fail(
+              new RiotError.NotFound({
+                endpoint: "account-v1.getByRiotId",
+                route: accountRegion,
+                resource: `account ${formatRiotId(options.riotId)}`
+              })
+            ),
+          onSome: Effect.succeed
+        }))
+      )
       const summoner = yield* RiotClient.getLolSummonerV4ByPuuid({ region: options.platform, puuid: account.puuid })
         .pipe(
-          Effect.catchTag(
-            "NotFound",
-            () => new NoSummonerOnPlatform({ riotId: formatRiotId(options.riotId), platform: options.platform })
-          )
+          Effect.flatMap(Option.match({
+            onNone: () =>
+              Effect.fail(
+                new NoSummonerOnPlatform({ riotId: formatRiotId(options.riotId), platform: options.platform })
+              ),
+            onSome: Effect.succeed
+          }))
         )
       const player: Player = {
         gameName: account.gameName ?? options.riotId.gameName,
@@ -169,6 +187,17 @@ export const matches = <E>(
 
     const fetchMatch = (player: Player, index: number, matchId: string) =>
       RiotClient.getLolMatchV5Match({ region: options.region, id: matchId }).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () =>
+            Effect.fail(
+              new RiotError.NotFound({
+                endpoint: "match-v5.getMatch",
+                route: options.region,
+                resource: `match ${matchId}`
+              })
+            ),
+          onSome: Effect.succeed
+        })),
         Effect.flatMap((match) =>
           Option.match(summarizeMatch(match, player.puuid), {
             onNone: () => Effect.fail(new PlayerNotInMatch({ matchId })),

@@ -104,14 +104,20 @@ export const formatBar = (
 }
 
 /**
- * A plain progress line for logs, e.g. `volley: 10/20 matches (50%), 1 failed, 12.5/s`.
+ * A plain progress line for logs, e.g. `volley: 10/20 matches (50%), 1 failed, 12.5/s`;
+ * `unit` names what is counted.
  *
  * @internal
  */
-export const formatLine = (stats: TaskGroup.Stats, total: number, elapsedMillis: number): string => {
+export const formatLine = (
+  stats: TaskGroup.Stats,
+  total: number,
+  elapsedMillis: number,
+  unit: string = "matches"
+): string => {
   const finished = stats.succeeded + stats.failed
   const percent = total === 0 ? 100 : Math.floor((finished / total) * 100)
-  return `volley: ${finished}/${total} matches (${percent}%), ${stats.failed} failed, ${
+  return `volley: ${finished}/${total} ${unit} (${percent}%), ${stats.failed} failed, ${
     pace(stats, total, elapsedMillis).perSecond.toFixed(1)
   }/s`
 }
@@ -145,6 +151,8 @@ export const display = <A, E>(
   group: TaskGroup.TaskGroup<A, E>,
   options: {
     readonly total: number
+    /** What the tasks are, in the plain lines: `matches` unless told otherwise. */
+    readonly unit?: string | undefined
     readonly mode: ProgressMode
     /** The terminal's width: a bar longer than a line would wrap and could no longer be redrawn in place. */
     readonly columns: number
@@ -178,7 +186,7 @@ export const display = <A, E>(
               reported,
               (previous) => [quarter > previous, Math.max(quarter, previous)]
             )
-            if (isNewQuarter) yield* writeStderr(formatLine(stats, total, yield* elapsed) + "\n")
+            if (isNewQuarter) yield* writeStderr(formatLine(stats, total, yield* elapsed, options.unit) + "\n")
           })
         ),
         Effect.forkScoped

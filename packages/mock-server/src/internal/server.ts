@@ -5,7 +5,6 @@ import type * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { Route } from "@volley/riot/Routing"
-import { isPlatform, isRegion, regionOf } from "@volley/riot/Routing"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -14,33 +13,16 @@ import * as Ref from "effect/Ref"
 import * as Http from "node:http"
 import type { LoggedRequest, MethodName, MockServer, MockServerOptions } from "../MockServer.js"
 import * as MockServerModule from "../MockServer.js"
+import * as Bodies from "./bodies.js"
 import * as Dataset from "./dataset.js"
+import * as Endpoints from "./endpoints.js"
 import * as Faults from "./faults.js"
 import * as Fixtures from "./fixtures.js"
+import { operations } from "./operations.js"
 import * as RateLimits from "./rateLimits.js"
 import * as RequestLog from "./requestLog.js"
 
-interface Reply {
-  readonly status: number
-  readonly body: string
-}
-
-type Params = Readonly<Record<string, string | undefined>>
-type Query = Readonly<Record<string, string | ReadonlyArray<string>>>
-
-interface Endpoint {
-  readonly method: MethodName
-  readonly path: HttpRouter.PathInput
-  readonly servedBy: (route: string) => route is Route
-  readonly reply: (dataset: Dataset.Dataset, route: Route, params: Params, query: Query) => Reply
-}
-
-const riotError = (status: number, message: string): Reply => ({
-  status,
-  body: JSON.stringify({ status: { message, status_code: status } })
-})
-
-const ok = (body: unknown): Reply => ({ status: 200, body: JSON.stringify(body) })
+const { riotError } = Endpoints
 
 const unauthorized = riotError(401, "Unauthorized")
 const forbidden = riotError(403, "Forbidden")
@@ -52,111 +34,6 @@ const serverErrorMessages: Record<number, string> = {
   503: "Service unavailable",
   504: "Gateway timeout"
 }
-
-const firstValue = (query: Query, name: string): string | undefined => {
-  const value = query[name]
-  return typeof value === "string" ? value : value?.[0]
-}
-
-// Riot's match list `type` filter, by queue id; queues not listed are "normal".
-const queueTypes: Record<number, "ranked" | "tutorial"> = {
-  420: "ranked",
-  440: "ranked",
-  2000: "tutorial",
-  2010: "tutorial",
-  2020: "tutorial"
-}
-const matchTypes = ["ranked", "normal", "tourney", "tutorial"]
-
-const parseIntegerParam = (
-  query: Query,
-  name: string,
-  fallback: number | undefined,
-  isValid: (value: number) => boolean,
-  rule: string
-): number | undefined | Reply => {
-  const raw = firstValue(query, name)
-  if (raw === undefined) return fallback
-  const value = Number(raw)
-  return /^-?\d+$/.test(raw) && isValid(value) ?
-    value :
-    riotError(400, `Bad Request - ${name} ${rule}, got ${raw}`)
-}
-
-const isReply = (value: number | undefined | Reply): value is Reply => typeof value === "object"
-
-const endpoints: ReadonlyArray<Endpoint> = [
-  {
-    method: "account-v1.getByRiotId",
-    path: "/:route/riot/account/v1/accounts/by-riot-id/:gameName/:tagLine",
-    servedBy: isRegion,
-    reply: (dataset, _route, params) => {
-      const gameName = params.gameName ?? ""
-      const tagLine = params.tagLine ?? ""
-      const account = dataset.accountByRiotId(gameName, tagLine)
-      return account === undefined ?
-        riotError(404, `Data not found - No results found for player with riot id ${gameName}#${tagLine}`) :
-        ok({ puuid: account.puuid, gameName: account.gameName, tagLine: account.tagLine })
-    }
-  },
-  {
-    method: "summoner-v4.getByPuuid",
-    path: "/:route/lol/summoner/v4/summoners/by-puuid/:puuid",
-    servedBy: isPlatform,
-    reply: (dataset, route, params) => {
-      const account = dataset.accountByPuuid(params.puuid ?? "")
-      // A summoner exists only on the player's home platform.
-      return account === undefined || account.platform !== route ?
-        riotError(404, "Data not found - summoner not found") :
-        ok(dataset.summonerOf(account))
-    }
-  },
-  {
-    method: "match-v5.getMatchIdsByPuuid",
-    path: "/:route/lol/match/v5/matches/by-puuid/:puuid/ids",
-    servedBy: isRegion,
-    reply: (dataset, route, params, query) => {
-      const puuid = params.puuid ?? ""
-      const account = dataset.accountByPuuid(puuid)
-      if (account === undefined) return riotError(400, `Bad Request - Exception decrypting ${puuid}`)
-      const start = parseIntegerParam(query, "start", 0, (n) => n >= 0, "must be at least 0")
-      const count = parseIntegerParam(query, "count", 20, (n) => n >= 0 && n <= 100, "must be between 0 and 100")
-      const queue = parseIntegerParam(query, "queue", undefined, (n) => n >= 0, "must be a queue id")
-      const startTime = parseIntegerParam(query, "startTime", undefined, (n) => n >= 0, "must be epoch seconds")
-      const endTime = parseIntegerParam(query, "endTime", undefined, (n) => n >= 0, "must be epoch seconds")
-      for (const parsed of [start, count, queue, startTime, endTime]) {
-        if (isReply(parsed)) return parsed
-      }
-      const type = firstValue(query, "type")
-      if (type !== undefined && !matchTypes.includes(type)) {
-        return riotError(400, `Bad Request - type must be one of ${matchTypes.join(", ")}, got ${type}`)
-      }
-      // Riot answers an empty list, not an error, for a region the player has no matches on.
-      const history = account.region === route ? dataset.historyOf(account) : []
-      const ids = history
-        .filter((match) =>
-          (queue === undefined || match.queueId === queue) &&
-          (type === undefined || (queueTypes[match.queueId] ?? "normal") === type) &&
-          (startTime === undefined || match.gameCreation >= (startTime as number) * 1000) &&
-          (endTime === undefined || match.gameCreation <= (endTime as number) * 1000)
-        )
-        .map((match) => match.matchId)
-      const from = start as number
-      return ok(ids.slice(from, from + (count as number)))
-    }
-  },
-  {
-    method: "match-v5.getMatch",
-    path: "/:route/lol/match/v5/matches/:matchId",
-    servedBy: isRegion,
-    reply: (dataset, route, params) => {
-      const summary = dataset.match(params.matchId ?? "")
-      return summary === undefined || regionOf(summary.account.platform) !== route ?
-        riotError(404, "Data not found - match file not found") :
-        { status: 200, body: dataset.matchBody(summary) }
-    }
-  }
-]
 
 /**
  * The latest `capacity` items, oldest first. Hand-rolled: effect's
@@ -180,7 +57,7 @@ const makeRing = <A>(capacity: number) => {
 
 /** What one request's handling decided, before it is sent and logged. */
 interface Outcome {
-  readonly reply: Reply
+  readonly reply: Endpoints.Reply
   readonly headers: Record<string, string>
   readonly log: Omit<LoggedRequest, "time" | "route" | "path" | "status">
 }
@@ -191,6 +68,13 @@ export const make = (options: MockServerOptions = {}) =>
     const seed = options.seed ?? MockServerModule.defaultSeed
     const apiKey = options.apiKey ?? MockServerModule.defaultApiKey
     const dataset = Dataset.make(seed, yield* Fixtures.load)
+    const endpoints = Endpoints.make({
+      seed,
+      operations,
+      dataset,
+      recordings: yield* Fixtures.loadRecordings,
+      bodies: Bodies.make(seed)
+    })
     const requestLog = makeRing<LoggedRequest>(options.requestLogLimit ?? MockServerModule.defaultRequestLogLimit)
     const limitState = yield* Ref.make(RateLimits.initialState)
     // Bounded like the log: a soak with faults on requests ever new paths.
@@ -202,7 +86,8 @@ export const make = (options: MockServerOptions = {}) =>
       const appLimits = options.appLimits ?? MockServerModule.defaultAppLimits
       if (appLimits !== false) limits.push({ scope: "application", route, windows: appLimits })
       if (options.methodLimits !== false) {
-        const windows = options.methodLimits?.[method] ?? MockServerModule.defaultMethodLimits[method]
+        const windows = options.methodLimits?.[method] ?? MockServerModule.defaultMethodLimits[method] ??
+          MockServerModule.defaultMethodLimit
         limits.push({ scope: "method", route, method, windows })
       }
       return limits
@@ -230,7 +115,7 @@ export const make = (options: MockServerOptions = {}) =>
     }
 
     // The key is compared and never echoed, logged or put into a reply.
-    const authenticate = (request: HttpServerRequest.HttpServerRequest): Reply | undefined => {
+    const authenticate = (request: HttpServerRequest.HttpServerRequest): Endpoints.Reply | undefined => {
       const token = request.headers["x-riot-token"]
       if (token === undefined || token === "") return unauthorized
       return token === Redacted.value(apiKey) ? undefined : forbidden
@@ -247,7 +132,12 @@ export const make = (options: MockServerOptions = {}) =>
         return decision
       })
 
-    const handle = (endpoint: Endpoint) =>
+    // An RSO token is the player's, not the application's: the mock takes any
+    // one that is there, and like the key never echoes or logs it.
+    const hasAccessToken = (request: HttpServerRequest.HttpServerRequest): boolean =>
+      /^Bearer \S+$/.test(request.headers["authorization"] ?? "")
+
+    const handle = (endpoint: Endpoints.Endpoint) =>
       Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const params = yield* HttpRouter.params
@@ -255,7 +145,7 @@ export const make = (options: MockServerOptions = {}) =>
         const time = yield* Clock.currentTimeMillis
         const route = params.route ?? ""
         const method = endpoint.method
-        const denied = authenticate(request)
+        const denied = authenticate(request) ?? (endpoint.rso && !hasAccessToken(request) ? unauthorized : undefined)
         if (denied !== undefined) return yield* respond(request, time, { reply: denied, headers: {}, log: { method } })
         if (!endpoint.servedBy(route)) {
           return yield* respond(request, time, { reply: resourceNotFound, headers: {}, log: {} })
@@ -263,7 +153,7 @@ export const make = (options: MockServerOptions = {}) =>
 
         const admission = yield* Ref.modify(
           limitState,
-          (state) => RateLimits.admit(state, limitsFor(route, method), time)
+          (state) => RateLimits.admit(state, limitsFor(route as Route, method), time)
         )
         if (admission._tag === "Rejected") {
           return yield* respond(request, time, {
@@ -277,7 +167,7 @@ export const make = (options: MockServerOptions = {}) =>
           })
         }
         const headers = admission.headers
-        const reply = () => endpoint.reply(dataset, route, params, query)
+        const reply = () => endpoint.reply(route as Route, params, query)
         if (!Faults.appliesTo(options.faults, method)) {
           return yield* respond(request, time, { reply: reply(), headers, log: { method } })
         }
@@ -355,6 +245,11 @@ export const make = (options: MockServerOptions = {}) =>
       seed,
       apiKey,
       accounts: dataset.accounts,
+      coverage: endpoints.map((endpoint) => ({
+        method: endpoint.method,
+        path: endpoint.operation.path,
+        source: endpoint.source
+      })),
       requestLog: Effect.sync(requestLog.toArray),
       rateLimitReport: Effect.map(Ref.get(limitState), RateLimits.report)
     }

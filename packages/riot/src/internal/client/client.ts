@@ -11,18 +11,17 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as RiotClientModule from "../../RiotClient.js"
 import * as RiotError from "../../RiotError.js"
+import * as RiotOperations from "../../RiotOperations.js"
 import * as RiotRateLimiter from "../../RiotRateLimiter.js"
 import * as RiotSchema from "../../RiotSchema.js"
-import type * as Routing from "../../Routing.js"
 import { header, parseRetryAfterMillis } from "../ratelimit/headers.js"
+import * as Calls from "./calls.js"
 import * as Deadlines from "./deadlines.js"
-import * as Validate from "./validate.js"
 
 /** @internal */
 export const RiotClient = Context.GenericTag<RiotClientModule.RiotClient>("@volley/riot/RiotClient")
@@ -88,41 +87,7 @@ export const config: Config.Config<RiotClientModule.Options> = Config.all({
   requestTimeout: requestTimeoutConfig.pipe(Config.withDefault(defaults.requestTimeout))
 })
 
-/** Reads a parsed JSON body as `A`, or says why it is not one. */
-type Decoder<A> = (json: unknown) => Either.Either<A, ParseResult.ParseError>
-
-/**
- * A decoder for a schema whose decoded and encoded types are the same (every
- * response schema of Riot's is: no transformations). A body that passes the
- * allocation-free validator is returned as parsed, fields outside the schema
- * included (the type does not show them); only a body that fails it is
- * decoded by effect/Schema, for the error and its JSON path.
- */
-const makeDecoder = <A>(schema: Schema.Schema<A>): Decoder<A> => {
-  const decode = Schema.decodeUnknownEither(schema)
-  const isValid = Validate.compile(schema.ast)
-  if (isValid === undefined) return decode
-  return (json) => isValid(json) ? Either.right(json as A) : decode(json)
-}
-
-const decoders = {
-  account: makeDecoder(RiotSchema.AccountV1Account),
-  summoner: makeDecoder(RiotSchema.LolSummonerV4Summoner),
-  matchIds: makeDecoder(RiotSchema.LolMatchV5MatchIds),
-  match: makeDecoder(RiotSchema.LolMatchV5Match)
-}
-
-/** What one endpoint call needs: where to send it and how to read and name what comes back. */
-interface Call<A> {
-  readonly endpoint: string
-  readonly route: Routing.Route
-  /** Path segments, not yet encoded. */
-  readonly segments: ReadonlyArray<string>
-  readonly query?: Readonly<Record<string, string | number | undefined>>
-  readonly decode: Decoder<A>
-  /** Names the resource in a 404 message, e.g. `account 200#16384`. */
-  readonly resource: string
-}
+type Call = Calls.Call
 
 interface Answer {
   readonly status: number
@@ -198,11 +163,18 @@ const answering = (
  * `JSON.stringify` of an `HttpClientError` outside a fiber, as a span
  * exporter does it, redacts nothing.
  */
-const signing = (transport: HttpClient.HttpClient, apiKey: Redacted.Redacted): HttpClient.HttpClient => {
+const signing = (
+  transport: HttpClient.HttpClient,
+  apiKey: Redacted.Redacted | undefined,
+  accessToken?: Redacted.Redacted
+): HttpClient.HttpClient => {
   // The transport's own span would see the signed request; the signing client has the span instead.
   const untraced = HttpClient.withTracerDisabledWhen(transport, () => true)
+  const secrets: Record<string, string> = {}
+  if (apiKey !== undefined) secrets["x-riot-token"] = Redacted.value(apiKey) as string
+  if (accessToken !== undefined) secrets.authorization = `Bearer ${Redacted.value(accessToken)}`
   return HttpClient.make((request) =>
-    untraced.execute(HttpClientRequest.setHeader(request, "x-riot-token", Redacted.value(apiKey) as string)).pipe(
+    untraced.execute(HttpClientRequest.setHeaders(request, secrets)).pipe(
       Effect.map((response) => answering(response, request)),
       Effect.mapError((error): HttpClientError.HttpClientError =>
         error._tag === "RequestError"
@@ -271,26 +243,30 @@ export const make = (
       Schedule.whileInput(isRetried)
     )
 
-    const requestOf = <A>(call: Call<A>): HttpClientRequest.HttpClientRequest => {
-      const url = baseUrl.replace("{route}", call.route) + "/" + call.segments.map(encodeURIComponent).join("/")
-      const urlParams: Array<[string, string]> = []
-      for (const [name, value] of Object.entries(call.query ?? {})) {
-        if (value !== undefined) urlParams.push([name, String(value)])
-      }
-      return HttpClientRequest.get(url, {
-        urlParams,
-        acceptJson: true,
-        headers: apiKey === undefined || signsLate ? {} : { "x-riot-token": Redacted.value(apiKey) }
-      })
-    }
+    const keyHeaders: Readonly<Record<string, string>> = apiKey === undefined || signsLate
+      ? {}
+      : { "x-riot-token": Redacted.value(apiKey) }
 
-    const send = <A>(
-      call: Call<A>,
+    const requestOf = (call: Call): HttpClientRequest.HttpClientRequest =>
+      HttpClientRequest.get(baseUrl.replace("{route}", call.route) + call.path, {
+        urlParams: call.query,
+        acceptJson: true,
+        // With the HttpClient's spans on, the token joins the request past the span, like the key.
+        headers: call.accessToken === undefined || options.httpClientSpans === true
+          ? keyHeaders
+          : { ...keyHeaders, authorization: `Bearer ${Redacted.value(call.accessToken)}` }
+      })
+
+    const send = (
+      call: Call,
       request: HttpClientRequest.HttpClientRequest,
       attempts: number
     ): Effect.Effect<Answer, RiotError.RiotError> => {
       const where = { endpoint: call.endpoint, route: call.route }
-      return httpClient.execute(request).pipe(
+      const client = call.accessToken !== undefined && options.httpClientSpans === true
+        ? signing(transport, apiKey, call.accessToken)
+        : httpClient
+      return client.execute(request).pipe(
         Effect.flatMap((response) =>
           Effect.map(response.text, (body): Answer => ({ status: response.status, headers: response.headers, body }))
         ),
@@ -305,11 +281,11 @@ export const make = (
       )
     }
 
-    const interpret = <A>(
-      call: Call<A>,
+    const interpret = (
+      call: Call,
       answer: Answer,
       attempts: number
-    ): Effect.Effect<A, RiotError.RiotError> => {
+    ): Effect.Effect<unknown, RiotError.RiotError> => {
       const where = { endpoint: call.endpoint, route: call.route }
       const { status } = answer
       if (status >= 200 && status < 300) {
@@ -327,7 +303,7 @@ export const make = (
         }
         const decoded = call.decode(json)
         return Either.isRight(decoded)
-          ? Effect.succeed(decoded.right)
+          ? Effect.succeed(call.nullable404 ? Option.some(decoded.right) : decoded.right)
           : Effect.fail(
             new RiotError.DecodeError({
               ...where,
@@ -338,7 +314,11 @@ export const make = (
       }
       const riotMessage = riotMessageOf(answer.body)
       const withMessage = riotMessage === undefined ? where : { ...where, riotMessage }
-      if (status === 404) return Effect.fail(new RiotError.NotFound({ ...withMessage, resource: call.resource }))
+      if (status === 404) {
+        return call.nullable404
+          ? Effect.succeed(Option.none())
+          : Effect.fail(new RiotError.NotFound({ ...withMessage, resource: call.resource }))
+      }
       if (status === 401 || status === 403 || (status === 400 && /api ?key/i.test(riotMessage ?? ""))) {
         const kind = apiKey === undefined ? "missing" : /expired/i.test(riotMessage ?? "") ? "expired" : "invalid"
         return Effect.fail(new RiotError.AuthError({ ...withMessage, status, kind }))
@@ -359,7 +339,7 @@ export const make = (
       return Effect.fail(new RiotError.BadRequest({ ...withMessage, status }))
     }
 
-    const run = <A>(call: Call<A>): Effect.Effect<A, RiotError.RiotError> => {
+    const run = (call: Call): Effect.Effect<unknown, RiotError.RiotError> => {
       const request = requestOf(call)
       return Effect.useSpan(
         `RiotClient.${call.endpoint}`,
@@ -407,67 +387,17 @@ export const make = (
       )
     }
 
-    const client: RiotClientModule.RiotClient = {
-      getAccountV1ByRiotId: ({ gameName, region, tagLine }) =>
-        run({
-          endpoint: "account-v1.getByRiotId",
-          route: region,
-          segments: ["riot", "account", "v1", "accounts", "by-riot-id", gameName, tagLine],
-          decode: decoders.account,
-          resource: `account ${gameName}#${tagLine}`
-        }),
-      getLolSummonerV4ByPuuid: ({ puuid, region }) =>
-        run({
-          endpoint: "summoner-v4.getByPuuid",
-          route: region,
-          segments: ["lol", "summoner", "v4", "summoners", "by-puuid", puuid],
-          decode: decoders.summoner,
-          resource: `summoner ${puuid}`
-        }),
-      getLolMatchV5MatchIdsByPuuid: (args) => {
-        const endpoint = "match-v5.getMatchIdsByPuuid"
-        const invalid = validateMatchIdsArgs(args)
-        if (invalid !== undefined) {
-          return Effect.fail(new RiotError.InvalidArgument({ endpoint, ...invalid }))
-        }
-        return run({
-          endpoint,
-          route: args.region,
-          segments: ["lol", "match", "v5", "matches", "by-puuid", args.puuid, "ids"],
-          query: {
-            start: args.start,
-            count: args.count,
-            queue: args.queue,
-            type: args.type,
-            startTime: args.startTime,
-            endTime: args.endTime
-          },
-          decode: decoders.matchIds,
-          resource: `matches of ${args.puuid}`
-        })
-      },
-      getLolMatchV5Match: ({ id, region }) =>
-        run({
-          endpoint: "match-v5.getMatch",
-          route: region,
-          segments: ["lol", "match", "v5", "matches", id],
-          decode: decoders.match,
-          resource: `match ${id}`
-        })
+    const call = (operation: RiotOperations.Operation, args: unknown): Effect.Effect<unknown, RiotError.RiotError> => {
+      const callOrInvalid = Calls.callOf(operation, args)
+      return callOrInvalid._tag === "Invalid"
+        ? Effect.fail(new RiotError.InvalidArgument({ endpoint: operation.operationId, ...callOrInvalid }))
+        : run(callOrInvalid.call)
     }
-    return client
+
+    // One thin method per operation around the one request path: `call`.
+    const client: Record<string, (args: unknown) => Effect.Effect<unknown, RiotError.RiotError>> = {}
+    for (const operation of RiotOperations.operations) {
+      client[operation.method] = (args) => call(operation, args)
+    }
+    return client as unknown as RiotClientModule.RiotClient
   })
-
-const isIntegerIn = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max
-
-const validateMatchIdsArgs = (
-  args: RiotClientModule.MatchIdsByPuuidArgs
-): { readonly argument: string; readonly reason: string } | undefined => {
-  if (args.count !== undefined && !isIntegerIn(args.count, 0, 100)) {
-    return { argument: "count", reason: `must be an integer from 0 to 100, got ${args.count}` }
-  }
-  if (args.start !== undefined && !isIntegerIn(args.start, 0, Number.MAX_SAFE_INTEGER)) {
-    return { argument: "start", reason: `must be a non-negative integer, got ${args.start}` }
-  }
-  return undefined
-}
