@@ -66,11 +66,21 @@ export type FailureStrategy = "collect" | "interrupt"
 /**
  * How a group is built.
  *
+ * An option out of its range (`concurrency: NaN`, `0`, `1.5` or `Infinity`,
+ * `backlog: -1`, a `strategy` that is not one of the two) is a programming
+ * mistake: `make`, and so `run` and `forEach`, die at once with an
+ * `IllegalArgumentException` that names the option and the value. Nothing
+ * is rounded or clamped. Every option given is checked, also `concurrency`
+ * next to a `semaphore`.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface TaskGroupOptions {
-  /** At most this many tasks run at once; `"unbounded"` (the default) sets no limit. */
+  /**
+   * At most this many tasks run at once: a positive integer, or
+   * `"unbounded"` (the default) for no limit.
+   */
   readonly concurrency?: number | "unbounded" | undefined
   /**
    * A semaphore of the caller's, which several groups may share; it takes
@@ -90,8 +100,8 @@ export interface TaskGroupOptions {
    * is room, `createTask` returns at once with the task queued; when the
    * backlog is full it waits, and it is woken once the backlog has drained to
    * half, so a producer loop suspends once per half a backlog rather than
-   * once per task. `0` gives Pulsefire's behaviour: `createTask` returns only
-   * once its task holds a permit.
+   * once per task. A non-negative integer; `0` gives Pulsefire's behaviour:
+   * `createTask` returns only once its task holds a permit.
    *
    * Defaults to `concurrency` when the group makes its own permits, and to
    * `0` with a shared `semaphore`, where the group cannot know how many
@@ -105,9 +115,13 @@ export interface TaskGroupOptions {
  * or stop it. Each task runs as a fiber of its own, forked as if by the fiber
  * that called `createTask` (its services, annotations and span), but owned by
  * the group and always interruptible by it. Fibers the task forks are its
- * children, interrupted when it ends. (A group with its own permits may run
- * the next task of the same caller on a fiber that a task left exactly as it
- * was forked; nothing of the earlier task reaches the next.)
+ * children, interrupted when it ends. It sees what `Effect.fork` would give
+ * it at that `createTask` call: every FiberRef forked with its own `fork`
+ * function, and the caller's runtime flags at the call (with interruption
+ * on). (A group with its own permits may run the next task of the same
+ * caller on a fiber that a task left exactly as it was forked, with its
+ * FiberRefs forked afresh; nothing of the earlier task reaches the next, and
+ * only `Effect.fiberId` can tell.)
  *
  * @since 0.1.0
  * @category models
@@ -215,7 +229,8 @@ export const isTaskGroup: (u: unknown) => u is TaskGroup<unknown, unknown> = int
  * When the scope closes normally, it waits for every task, queued ones
  * included. When it closes with a failure or an interruption, it interrupts
  * every task (all at once, queued ones where they wait) and waits for them.
- * No task outlives its group.
+ * No task outlives its group. Options out of their range make it die with an
+ * `IllegalArgumentException` (see `TaskGroupOptions`).
  *
  * @example
  * ```ts
@@ -469,8 +484,17 @@ export const completions: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<TaskExi
 
 /**
  * Runs `body` with a fresh group and returns the group's summary once every
- * task has ended. Under the `interrupt` strategy it fails with the tasks'
- * failures instead; a failure of `body` itself interrupts the tasks.
+ * task has ended, tasks created by tasks included. The summary is one
+ * snapshot, taken in the step in which the group's last task ended, and in
+ * that same step the group stops taking tasks (later `createTask` calls fail
+ * with `TaskGroupClosedError`), so it never changes once returned. Under the
+ * `interrupt` strategy it fails with the tasks' failures instead; a failure
+ * of `body` itself interrupts the tasks and is `run`'s failure.
+ *
+ * `run` never fails with a `TaskGroupClosedError`, as its type says: its own
+ * group's can only come from the group's failure, which `run` reports
+ * instead, and one that reaches it from elsewhere (a `createTask` on another,
+ * closed group) is a defect.
  *
  * @example
  * ```ts
@@ -502,7 +526,10 @@ export const run: <A, E, X, E2, R>(
  * Runs `f` for every item as a task of a fresh group, created one at a time
  * as a `createTask` loop would, and returns the summary with results in item
  * order. The iterator is advanced inside the effect: if it throws, `forEach`
- * dies with that defect and the tasks already started are interrupted.
+ * dies with that defect and the tasks already started are interrupted. When
+ * it stops before the items run out (a failure under the `interrupt`
+ * strategy, an interruption, a closing scope), it closes the iterator with
+ * `iterator.return()`, as `for…of` does, so a generator's `finally` runs.
  *
  * @example
  * ```ts

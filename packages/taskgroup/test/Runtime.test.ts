@@ -3,7 +3,7 @@
  * each pinned by a test that fails if Effect changes underneath.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, FiberRef, Option, Ref, Scheduler } from "effect"
+import { Effect, Fiber, FiberRef, Option, Ref, RuntimeFlags, RuntimeFlagsPatch, Scheduler } from "effect"
 import * as runtime from "../src/internal/runtime.js"
 
 const freePermits = (semaphore: Effect.Semaphore, permits: number) =>
@@ -116,6 +116,19 @@ describe("runtime", () => {
         Effect.withFiberRuntime<runtime.Forker>((caller) => Effect.succeed(runtime.forkerOf(caller, first)))
       )
       assert.notStrictEqual(third, first)
+      // runtime flags live outside the FiberRefs: a change of them alone makes a new Forker too
+      const [before, after] = yield* Effect.withFiberRuntime<readonly [runtime.Forker, runtime.Forker]>((caller) => {
+        const before = runtime.forkerOf(caller, undefined)
+        return Effect.map(
+          Effect.withRuntimeFlagsPatch(
+            Effect.withFiberRuntime<runtime.Forker>((again) => Effect.succeed(runtime.forkerOf(again, before))),
+            RuntimeFlagsPatch.disable(RuntimeFlags.CooperativeYielding)
+          ),
+          (after) => [before, after] as const
+        )
+      })
+      assert.notStrictEqual(after, before)
+      assert.isFalse(RuntimeFlags.cooperativeYielding(after.callerFlags))
     }))
 
   it.effect("isAsForked tells a fiber left as it was forked from one a task changed", () =>
@@ -135,5 +148,26 @@ describe("runtime", () => {
           Effect.annotateCurrentSpan("k", "v").pipe(Effect.withSpan("s"), Effect.zipRight(FiberRef.set(label, "c")))
         )
       )
+    }))
+
+  it.effect("reforkAs gives the running fiber the FiberRefs a fresh fork of the caller would have", () =>
+    Effect.gen(function*() {
+      const bag = FiberRef.unsafeMake<Array<number>>([], { fork: () => [] })
+      const seen = yield* Effect.withFiberRuntime<readonly [number, number, boolean]>((caller) => {
+        const forker = runtime.forkerOf(caller, undefined)
+        const fiber = forker.fork(
+          Effect.withFiberRuntime<readonly [number, number, boolean]>((self) =>
+            Effect.gen(function*() {
+              ;(yield* FiberRef.get(bag)).push(1)
+              const before = (yield* FiberRef.get(bag)).length
+              const snapshot = runtime.reforkAs(self, forker, runtime.snapshotOf(self))
+              const after = (yield* FiberRef.get(bag)).length
+              return [before, after, runtime.isAsForked(self, snapshot)] as const
+            })
+          )
+        )
+        return Fiber.join(fiber)
+      }).pipe(Effect.locally(bag, []))
+      assert.deepStrictEqual(seen, [1, 0, true])
     }))
 })

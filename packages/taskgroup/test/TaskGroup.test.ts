@@ -8,10 +8,13 @@ import {
   Effect,
   Exit,
   Fiber,
+  FiberRef,
   Logger,
   LogLevel,
   Option,
   Ref,
+  RuntimeFlags,
+  RuntimeFlagsPatch,
   Scope,
   Stream,
   TestClock
@@ -326,6 +329,251 @@ describe("TaskGroup", () => {
         ).pipe(Effect.exit)
         assert.deepStrictEqual(exit, Exit.fail("body failed"))
       }))
+  })
+
+  describe("options", () => {
+    const defectOf = (options: TaskGroup.TaskGroupOptions) =>
+      Effect.map(
+        Effect.exit(Effect.scoped(TaskGroup.make(options))),
+        (exit) => Exit.isFailure(exit) && Cause.isDie(exit.cause) ? String(Cause.squash(exit.cause)) : "no defect"
+      )
+
+    it.effect("an invalid number is a clear defect at make, never a hang", () =>
+      Effect.gen(function*() {
+        for (const concurrency of [NaN, -1, 0, 1.5, Infinity, -Infinity]) {
+          assert.match(yield* defectOf({ concurrency }), /concurrency must be a positive integer or "unbounded"/)
+          // also where a shared semaphore takes precedence: the option is still wrong
+          assert.match(
+            yield* defectOf({ concurrency, semaphore: Effect.unsafeMakeSemaphore(1) }),
+            /concurrency must be/
+          )
+        }
+        for (const backlog of [NaN, -1, 0.5, Infinity]) {
+          assert.match(yield* defectOf({ concurrency: 2, backlog }), /backlog must be a non-negative integer/)
+        }
+        assert.match(yield* defectOf({ strategy: "retry" as TaskGroup.FailureStrategy }), /strategy must be/)
+        const viaRun = yield* Effect.exit(TaskGroup.forEach([1], Effect.succeed, { concurrency: NaN }))
+        assert.isTrue(Exit.isFailure(viaRun) && Cause.isDie(viaRun.cause))
+        assert.strictEqual(yield* defectOf({ concurrency: 3, backlog: 0 }), "no defect")
+        assert.strictEqual(yield* defectOf({ concurrency: "unbounded", backlog: 2 }), "no defect")
+      }))
+  })
+
+  describe("as forked", () => {
+    // A FiberRef whose `fork` gives every fork a fresh, mutable value.
+    const Bag = FiberRef.unsafeMake<Array<number>>([], { fork: () => [] })
+    const bagSeen = (i: number) =>
+      Effect.map(FiberRef.get(Bag), (bag) => {
+        const seen = bag.length
+        bag.push(i)
+        return seen
+      })
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+
+    it.effect("every task gets a FiberRef's forked value of its own, as Effect.fork gives", () => {
+      const compare = Effect.gen(function*() {
+        const forked = yield* Effect.forEach(range(6), (i) => Effect.flatMap(Effect.fork(bagSeen(i)), Fiber.join))
+        for (const concurrency of [1, 2, "unbounded"] as const) {
+          const viaForEach = yield* TaskGroup.forEach(range(6), bagSeen, { concurrency })
+          assert.deepStrictEqual(viaForEach.results, forked)
+          const viaLoop = yield* TaskGroup.run(
+            (group: TaskGroup.TaskGroup<number, never>) =>
+              Effect.forEach(range(6), (i) => TaskGroup.createTask(group, bagSeen(i))),
+            { concurrency }
+          )
+          assert.deepStrictEqual(viaLoop.results, forked)
+        }
+        return forked
+      })
+      return Effect.gen(function*() {
+        // Effect applies `fork` to the FiberRefs a fiber has set; an unset one is read as its initial value
+        assert.deepStrictEqual(yield* Effect.locally(compare, Bag, []), [0, 0, 0, 0, 0, 0])
+        yield* compare
+      })
+    })
+
+    it.effect("a task runs with its caller's runtime flags at the createTask call", () =>
+      Effect.gen(function*() {
+        const yielding = Effect.map(Effect.getRuntimeFlags, RuntimeFlags.cooperativeYielding)
+        const noYielding = RuntimeFlagsPatch.disable(RuntimeFlags.CooperativeYielding)
+        const forked = yield* Effect.all([
+          Effect.flatMap(Effect.fork(yielding), Fiber.join),
+          Effect.withRuntimeFlagsPatch(Effect.flatMap(Effect.fork(yielding), Fiber.join), noYielding)
+        ])
+        assert.deepStrictEqual(forked, [true, false])
+        for (const concurrency of [1, 2, "unbounded"] as const) {
+          const summary = yield* TaskGroup.run((group: TaskGroup.TaskGroup<boolean, never>) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, yielding)
+              yield* Effect.withRuntimeFlagsPatch(TaskGroup.createTask(group, yielding), noYielding)
+              yield* TaskGroup.createTask(group, yielding)
+            }), { concurrency })
+          assert.deepStrictEqual(summary.results, [true, false, true])
+        }
+      }))
+  })
+
+  describe("run and forEach", () => {
+    const childOf = (group: TaskGroup.TaskGroup<number, never>, delay: number) =>
+      TaskGroup.createTask(
+        group,
+        Effect.gen(function*() {
+          yield* Effect.orDie(TaskGroup.createTask(group, Effect.as(Effect.sleep(delay), 2)))
+          return 1
+        })
+      )
+
+    it.effect("run's summary is one snapshot taken once no task is left, also of tasks that tasks created", () =>
+      Effect.gen(function*() {
+        // a task that waits for a permit while it holds the only one would wait forever
+        const semaphore = yield* Effect.makeSemaphore(2)
+        for (const options of [{ concurrency: 1 }, {}, { semaphore }, { concurrency: 2, backlog: 0 }]) {
+          for (const delay of [0, 10]) {
+            const fiber = yield* Effect.fork(
+              TaskGroup.run((group: TaskGroup.TaskGroup<number, never>) => childOf(group, delay), options)
+            )
+            yield* TestClock.adjust("10 millis")
+            const summary = yield* Fiber.join(fiber)
+            const seen = JSON.stringify(summary)
+            assert.deepStrictEqual(summary.results, [1, 2])
+            assert.deepStrictEqual(summary.exits.map(({ index }) => index), [0, 1])
+            assert.deepStrictEqual(summary.stats, {
+              created: 2,
+              queued: 0,
+              running: 0,
+              waiting: 0,
+              succeeded: 2,
+              failed: 0,
+              interrupted: 0
+            })
+            yield* TestClock.adjust("1 second")
+            assert.strictEqual(JSON.stringify(summary), seen)
+          }
+        }
+      }))
+
+    it.effect("a group that run has summed up takes no more tasks", () =>
+      Effect.gen(function*() {
+        const late = (group: TaskGroup.TaskGroup<number, never>, at: number) =>
+          Effect.forkDaemon(
+            Effect.zipRight(Effect.sleep(at), Effect.exit(TaskGroup.createTask(group, Effect.succeed(at))))
+          )
+        const fiber = yield* Effect.fork(TaskGroup.run((group: TaskGroup.TaskGroup<number, never>) =>
+          Effect.gen(function*() {
+            const callers = [yield* late(group, 5), yield* late(group, 20)]
+            yield* TaskGroup.createTask(group, Effect.as(Effect.sleep(10), 1))
+            return callers
+          }).pipe(Effect.tap((callers) => Effect.forkDaemon(Effect.forEach(callers, Fiber.join)))), { concurrency: 1 }))
+        yield* TestClock.adjust("10 millis")
+        const summary = yield* Fiber.join(fiber)
+        // the caller at 5 ms came while a task ran: its task is in the summary
+        assert.deepStrictEqual(summary.results, [1, 5])
+        yield* TestClock.adjust("10 millis")
+        assert.deepStrictEqual(summary.results, [1, 5])
+        assert.strictEqual(summary.stats.created, 2)
+      }))
+
+    it.effect("another group's TaskGroupClosedError is a defect of run, as its type says", () =>
+      Effect.gen(function*() {
+        const other = yield* Effect.scoped(TaskGroup.make<void>())
+        const exit = yield* Effect.exit(TaskGroup.run(() => TaskGroup.createTask(other, Effect.void)))
+        assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
+        if (Exit.isFailure(exit)) {
+          assert.deepStrictEqual([...Cause.failures(exit.cause)], [])
+          assert.strictEqual((Cause.squash(exit.cause) as TaskGroup.TaskGroupClosedError)._tag, "TaskGroupClosedError")
+        }
+        // the body's other errors stay typed
+        const typed = yield* Effect.exit(TaskGroup.run(() => Effect.fail("body")))
+        assert.deepStrictEqual(typed, Exit.fail("body"))
+        // and the group's own failure is reported as the group's failure
+        const own = yield* Effect.exit(
+          TaskGroup.run((group: TaskGroup.TaskGroup<void, string>) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, Effect.fail("task"))
+              yield* Effect.yieldNow()
+              yield* TaskGroup.createTask(group, Effect.void)
+            }), { strategy: "interrupt" })
+        )
+        assert.deepStrictEqual(own, Exit.fail("task"))
+      }))
+
+    describe("forEach closes its iterator whenever it stops early", () => {
+      const counted = (limit: number) => {
+        const state = { closed: false, pulled: 0 }
+        const items = function*() {
+          try {
+            for (let i = 0; i < limit; i++) {
+              state.pulled++
+              yield i
+            }
+          } finally {
+            // also reached when the items run out: `pulled` tells the two apart
+            state.closed = true
+          }
+        }
+        return { items: items(), state }
+      }
+      // a group with its own permits takes the items itself; the others run a createTask loop
+      const groups = [
+        ["own permits", () => ({ concurrency: 2 })],
+        ["a shared semaphore", () => ({ semaphore: Effect.unsafeMakeSemaphore(2) })],
+        ["no bound", () => ({})]
+      ] as const
+
+      for (const [name, options] of groups) {
+        it.effect(`under the interrupt strategy, with ${name}`, () =>
+          Effect.gen(function*() {
+            // more items than a createTask loop gets through before it yields to its tasks
+            const { items, state } = counted(100_000)
+            const fiber = yield* Effect.fork(Effect.exit(TaskGroup.forEach(
+              items,
+              (i) => i === 3 ? Effect.fail("stop") : Effect.sleep(5),
+              { ...options(), strategy: "interrupt" }
+            )))
+            yield* TestClock.adjust("20 millis")
+            assert.deepStrictEqual(yield* Fiber.join(fiber), Exit.fail("stop"))
+            assert.isTrue(state.closed && state.pulled < 100_000)
+          }))
+      }
+
+      for (const [name, options] of groups.slice(0, 2)) {
+        it.effect(`when it is interrupted, with ${name}`, () =>
+          Effect.gen(function*() {
+            const { items, state } = counted(100)
+            const fiber = yield* Effect.fork(
+              Effect.timeout(TaskGroup.forEach(items, () => Effect.sleep(10), options()), 50)
+            )
+            yield* TestClock.adjust("100 millis")
+            assert.isTrue(Exit.isFailure(yield* Fiber.await(fiber)))
+            assert.isTrue(state.closed && state.pulled < 100)
+          }))
+      }
+
+      it.effect("but not when it used every item, nor when the iterator threw", () =>
+        Effect.gen(function*() {
+          let returned = 0
+          const iterable = (throwAt: number): Iterable<number> => ({
+            [Symbol.iterator]: () => {
+              let i = 0
+              return {
+                next: () => {
+                  if (i === throwAt) throw new Error("broken")
+                  return i < 3 ? { done: false, value: i++ } : { done: true, value: undefined }
+                },
+                return: () => {
+                  returned++
+                  return { done: true, value: undefined }
+                }
+              }
+            }
+          })
+          for (const concurrency of [2, "unbounded"] as const) {
+            yield* TaskGroup.forEach(iterable(-1), Effect.succeed, { concurrency })
+            yield* Effect.exit(TaskGroup.forEach(iterable(1), Effect.succeed, { concurrency }))
+          }
+          assert.strictEqual(returned, 0)
+        }))
+    })
   })
 
   describe("observing", () => {

@@ -9,6 +9,7 @@
 import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
+import * as Equal from "effect/Equal"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberId from "effect/FiberId"
@@ -45,6 +46,12 @@ export const combineCauses = <E>(causes: readonly [Cause.Cause<E>, ...Array<Caus
 /** @internal */
 export type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
+/** How Effect 3's `FiberRef` forks its value, as `FiberRefs.forkAs` applies it. */
+interface FiberRefInternals {
+  readonly fork: unknown
+  readonly patch: (patch: unknown) => (value: unknown) => unknown
+}
+
 /** The fields of Effect 3's `FiberRuntime` this module reads; each may be missing in another version. */
 interface FiberInternals {
   readonly _fiberRefs?: FiberRefs
@@ -52,6 +59,7 @@ interface FiberInternals {
   readonly currentContext?: Context.Context<never>
   readonly _children?: Set<unknown> | null
   readonly _queue?: ReadonlyArray<unknown>
+  readonly setFiberRefs?: (fiberRefs: FiberRefs) => void
 }
 
 /**
@@ -67,7 +75,23 @@ interface FiberInternals {
  */
 export interface Forker {
   readonly fiberRefs: FiberRefs
+  /** The caller's runtime flags when the `Forker` was made, before interruption is enabled. */
+  readonly callerFlags: RuntimeFlags.RuntimeFlags
   readonly fork: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.RuntimeFiber<A, E>
+  /**
+   * The FiberRefs that `fork` gives a fiber with the id `childId`: the
+   * caller's, each forked with its own `fork` function, so that a fiber
+   * that runs another task can start it exactly as a fresh fork would.
+   */
+  readonly fiberRefsFor: (childId: FiberId.Runtime) => FiberRefs
+  /**
+   * Whether forking changes any of the caller's FiberRefs (a `fork`
+   * function that gives each fork a value of its own), asked once per
+   * `Forker`: when none does, every fork gets the caller's values as they
+   * are, and a fiber that runs another task needs no new FiberRefs. A `fork`
+   * function is taken to be a function of the parent's value.
+   */
+  readonly forkChangesFiberRefs: () => boolean
   /**
    * Runs an effect that never suspends (such as releasing a semaphore's
    * permit) to its end on the current thread, so that the release is done
@@ -94,33 +118,59 @@ const oneRunnerScheduler: Scheduler.Scheduler = {
 
 /**
  * The caller's `Forker`. `previous` is returned when the caller's FiberRefs
- * are still the ones it was made from (the common case of a loop), which
- * saves a `Runtime` per task. `_fiberRefs` is read by identity because
- * `getFiberRefs()` writes the runtime flags into a fresh copy on every call.
+ * and runtime flags are still the ones it was made from (the common case of
+ * a loop), which saves a `Runtime` per task. `_fiberRefs` is read by
+ * identity because `getFiberRefs()` writes the runtime flags into a fresh
+ * copy on every call; the flags are compared too, because they live outside
+ * the FiberRefs (`Effect.withRuntimeFlagsPatch` changes them alone).
  *
  * @internal
  */
 export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker => {
   const internals = caller as unknown as FiberInternals
   const fiberRefs = internals._fiberRefs ?? caller.getFiberRefs()
-  if (previous !== undefined && previous.fiberRefs === fiberRefs) return previous
-  const flags = internals.currentRuntimeFlags ?? RuntimeFlags.make(RuntimeFlags.Interruption)
+  const callerFlags = internals.currentRuntimeFlags ?? RuntimeFlags.make(RuntimeFlags.Interruption)
+  if (previous !== undefined && previous.fiberRefs === fiberRefs && previous.callerFlags === callerFlags) {
+    return previous
+  }
+  const context = internals.currentContext ?? caller.currentContext
   const runtime = Runtime.make({
-    context: internals.currentContext ?? caller.currentContext,
+    context,
     fiberRefs,
-    runtimeFlags: RuntimeFlags.enable(flags, RuntimeFlags.Interruption)
+    runtimeFlags: RuntimeFlags.enable(callerFlags, RuntimeFlags.Interruption)
   })
   const scheduler = FiberRefsModule.getOrDefault(fiberRefs, FiberRef.currentScheduler) === Scheduler.defaultScheduler
     ? oneRunnerScheduler
     : undefined
   const runFork = Runtime.runFork(runtime)
   const runSync = Runtime.runSync(runtime)
+  let forkChangesFiberRefs: boolean | undefined
   return {
     fiberRefs,
+    callerFlags,
     // started as `Effect.fork` starts a child: on the scheduler, not inside the caller's step
     fork: (effect) => runFork(effect as Effect.Effect<any, any>, { immediate: false, scheduler }),
+    // what `Runtime.runFork` does to the runtime's FiberRefs for a new fiber
+    fiberRefsFor: (childId) =>
+      FiberRefsModule.updateManyAs(fiberRefs, {
+        forkAs: childId,
+        entries: scheduler === undefined
+          ? [[FiberRef.currentContext, [[childId, context]]]]
+          : [[FiberRef.currentContext, [[childId, context]]], [FiberRef.currentScheduler, [[childId, scheduler]]]]
+      }),
+    forkChangesFiberRefs: () => forkChangesFiberRefs ??= changesOnFork(fiberRefs),
     runSync: (effect) => void runSync(effect)
   }
+}
+
+/** What `FiberRefs.forkAs` compares: whether some FiberRef's forked value differs from its parent's. */
+const changesOnFork = (fiberRefs: FiberRefs): boolean => {
+  for (const [fiberRef, stack] of fiberRefs.locals) {
+    const { fork, patch } = fiberRef as unknown as FiberRefInternals
+    const value = stack[0][1]
+    if (!Equal.equals(value, patch(fork)(value))) return true
+  }
+  return false
 }
 
 /**
@@ -215,6 +265,23 @@ export const snapshotOf = (fiber: AnyFiber): FiberSnapshot => {
 }
 
 /**
+ * Makes `fiber`, which must be the running fiber and as it was forked (see
+ * `isAsForked`), what `forker.fork` would make a new fiber: every FiberRef
+ * forked afresh from the caller's. Without this, a FiberRef whose `fork`
+ * gives each fork its own mutable value (an array, a map) would be shared
+ * by every task the fiber runs, since changing it in place leaves the
+ * FiberRefs unchanged. Returns the snapshot to check the next task against.
+ *
+ * @internal
+ */
+export const reforkAs = (fiber: AnyFiber, forker: Forker, snapshot: FiberSnapshot): FiberSnapshot => {
+  if (!forker.forkChangesFiberRefs()) return snapshot
+  const internals = fiber as unknown as FiberInternals
+  internals.setFiberRefs!(forker.fiberRefsFor(fiber.id()))
+  return snapshotOf(fiber)
+}
+
+/**
  * Whether `fiber`, which must be the running fiber, is exactly as it was
  * when `snapshot` was taken: the same FiberRefs object (FiberRefs are
  * immutable, so any change, a pending interruption included, makes a new
@@ -230,5 +297,6 @@ export const isAsForked = (fiber: AnyFiber, snapshot: FiberSnapshot): boolean =>
   return snapshot.fiberRefs !== undefined && internals._fiberRefs === snapshot.fiberRefs &&
     snapshot.flags !== undefined && internals.currentRuntimeFlags === snapshot.flags &&
     (internals._children === null || internals._children?.size === 0) &&
-    internals._queue !== undefined && internals._queue.length === 0
+    internals._queue !== undefined && internals._queue.length === 0 &&
+    typeof internals.setFiberRefs === "function"
 }

@@ -1,4 +1,4 @@
-import type * as Cause from "effect/Cause"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -273,11 +273,11 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
     this.capacity = options.semaphore !== undefined || options.concurrency === undefined ||
         options.concurrency === "unbounded"
       ? undefined
-      : Math.max(1, Math.floor(options.concurrency))
+      : options.concurrency
     this.free = this.capacity ?? 0
     this.semaphore = options.semaphore
     this.strategy = options.strategy ?? "collect"
-    this.backlog = Math.max(0, Math.floor(options.backlog ?? this.capacity ?? 0))
+    this.backlog = options.backlog ?? this.capacity ?? 0
     this.lowWater = Math.floor(this.backlog / 2)
     this.forker = runtime.forkerOf(owner, undefined)
     this.interruptAs = owner.id()
@@ -414,7 +414,7 @@ const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
  */
 const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<any, any> }) =>
   Effect.withFiberRuntime<Exit.Exit<unknown, unknown>, never, never>((self) => {
-    const pristine = runtime.snapshotOf(self)
+    let pristine = runtime.snapshotOf(self)
     const runCurrent = (): Effect.Effect<Exit.Exit<unknown, unknown>> => {
       const task = worker.current
       const effect = task.effect as Effect.Effect<unknown, unknown>
@@ -427,6 +427,7 @@ const runTasks = (group: TaskGroupImpl<any, any>, worker: { current: TaskRecord<
       const next = takeOver(group, task, exit)
       if (next === undefined) return Effect.succeed(exit)
       worker.current = next
+      pristine = runtime.reforkAs(self, next.forker, pristine)
       return runCurrent()
     }
     // made once per fiber, so that a task costs the fiber a single step
@@ -677,21 +678,30 @@ const interruptEverything = (group: TaskGroupImpl<any, any>): void => {
   notifyStats(group)
 }
 
-const awaitIdle = (group: TaskGroupImpl<any, any>): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
-    if (isIdle(group)) return resume(Effect.void)
-    group.closeWaiter = () => resume(Effect.void)
+/** Waits until the group has no task left, and runs `onIdle` in that same step. */
+const awaitIdle = <A>(group: TaskGroupImpl<any, any>, onIdle: () => A): Effect.Effect<A> =>
+  Effect.async<A>((resume) => {
+    if (isIdle(group)) return resume(Effect.succeed(onIdle()))
+    const waiter = () => resume(Effect.succeed(onIdle()))
+    group.closeWaiter = waiter
+    return Effect.sync(() => {
+      if (group.closeWaiter === waiter) group.closeWaiter = undefined
+    })
   })
+
+/** The group stops taking tasks: waiting callers are refused, what it holds runs on. */
+const stopTakingTasks = (group: TaskGroupImpl<any, any>): void => {
+  if (group.phase !== "open") return
+  group.phase = "closing"
+  refuseProducers(group)
+  notifyStats(group)
+}
 
 const close = (group: TaskGroupImpl<any, any>, scopeExit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
   Effect.suspend(() => {
-    if (group.phase === "open") {
-      group.phase = "closing"
-      refuseProducers(group)
-      notifyStats(group)
-    }
+    stopTakingTasks(group)
     if (Exit.isFailure(scopeExit)) interruptEverything(group)
-    return Effect.map(awaitIdle(group), () => {
+    return awaitIdle(group, () => {
       group.phase = "closed"
       const final = snapshot(group)
       for (const feed of group.statsFeeds) {
@@ -704,12 +714,36 @@ const close = (group: TaskGroupImpl<any, any>, scopeExit: Exit.Exit<unknown, unk
     })
   })
 
+const isCount = (n: unknown, min: number): boolean => typeof n === "number" && Number.isSafeInteger(n) && n >= min
+
+/**
+ * What is wrong with `options`, if anything. Every option is checked, even
+ * one that another takes precedence over, since a wrong number is a mistake
+ * either way; left alone, a `NaN` compares false with everything and a
+ * group would neither start nor queue its first task.
+ */
+const invalidOption = (options: TaskGroup.TaskGroupOptions): string | undefined => {
+  const { backlog, concurrency, strategy } = options
+  if (concurrency !== undefined && concurrency !== "unbounded" && !isCount(concurrency, 1)) {
+    return `concurrency must be a positive integer or "unbounded", got ${String(concurrency)}`
+  }
+  if (backlog !== undefined && !isCount(backlog, 0)) {
+    return `backlog must be a non-negative integer, got ${String(backlog)}`
+  }
+  if (strategy !== undefined && strategy !== "collect" && strategy !== "interrupt") {
+    return `strategy must be "collect" or "interrupt", got ${String(strategy)}`
+  }
+  return undefined
+}
+
 /** @internal */
 export const make = <A = unknown, E = never>(
   options: TaskGroup.TaskGroupOptions = {}
 ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.withFiberRuntime<TaskGroupImpl<A, E>>((fiber) => {
+      const invalid = invalidOption(options)
+      if (invalid !== undefined) return Effect.die(new Cause.IllegalArgumentException(`TaskGroup.make: ${invalid}`))
       if (options.semaphore !== undefined) runtime.checkSemaphore(options.semaphore)
       const group = new TaskGroupImpl<A, E>(options, fiber)
       return Effect.succeed(group)
@@ -808,10 +842,6 @@ export const join = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<void,
   Effect.suspend(() => {
     const group = impl(self)
     const upTo = group.created
-    const failIfFailed = Effect.suspend(() => {
-      const [first, ...rest] = group.groupFailures
-      return first === undefined ? Effect.void : Effect.failCause(runtime.combineCauses([first, ...rest]))
-    })
     return Effect.zipRight(
       Effect.async<void>((resume) => {
         // checked here, in the same step as the registration, so that no task can end in between
@@ -823,7 +853,7 @@ export const join = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<void,
           if (at >= 0) group.joiners.splice(at, 1)
         })
       }),
-      failIfFailed
+      failIfFailed(group)
     )
   })
 
@@ -899,21 +929,49 @@ const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup
 }
 
 /**
- * The exits are built when first read: most callers want only the results,
- * and a million `Exit`s would double the memory a big group ends with.
+ * The group's summary, taken in the step in which its last task ended, and
+ * in which it stops taking tasks, so that no task can come after it: tasks
+ * that tasks created are in it, and it never changes. The exits are built
+ * when first read, from records that can no longer change: most callers want
+ * only the results, and a million `Exit`s would double the memory a big
+ * group ends with.
  */
-const summarize = <A, E>(group: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Summary<A, E>> =>
-  Effect.map(Effect.all({ results: results(group), failures: failures(group), stats: stats(group) }), (summary) => {
+const finalSummary = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Summary<A, E>> => {
+  const group = impl(self)
+  return awaitIdle(group, () => {
+    stopTakingTasks(group)
+    const results = (group.values?.filter((value) => value !== notASuccess) ?? []) as Array<A>
+    const failures = group.failureLog.slice().sort((a, b) => a.index - b.index)
     let exits: ReadonlyArray<TaskGroup.TaskExit<A, E>> | undefined
     return {
-      ...summary,
+      results,
+      failures,
+      stats: snapshot(group),
       get exits() {
-        return exits ??= exitsOf(group)
+        return exits ??= exitsOf(self)
       }
     }
   })
+}
 
 const isClosedError = (u: unknown): u is TaskGroup.TaskGroupClosedError => Predicate.isTagged(u, "TaskGroupClosedError")
+
+/**
+ * `run`'s type leaves `TaskGroupClosedError` out of what it fails with: its
+ * own group's can only mean that the group failed, which `run` reports
+ * instead. Any other that reaches it from the body (another group's, say) is
+ * a defect, so that the type tells the truth.
+ */
+const closedErrorsAsDefects = <E>(cause: Cause.Cause<E>): Cause.Cause<Exclude<E, TaskGroup.TaskGroupClosedError>> =>
+  Cause.flatMap(cause, (error) => isClosedError(error) ? Cause.die(error) : Cause.fail(error)) as Cause.Cause<
+    Exclude<E, TaskGroup.TaskGroupClosedError>
+  >
+
+const failIfFailed = (group: TaskGroupImpl<any, any>): Effect.Effect<void, any> =>
+  Effect.suspend(() => {
+    const [first, ...rest] = group.groupFailures
+    return first === undefined ? Effect.void : Effect.failCause(runtime.combineCauses([first, ...rest]))
+  })
 
 /** @internal */
 export const run = <A, E, X, E2, R>(
@@ -926,13 +984,14 @@ export const run = <A, E, X, E2, R>(
         TaskGroup.Summary<A, E>,
         E | Exclude<E2, TaskGroup.TaskGroupClosedError>
       > => {
-        // A body stopped by the group's own failure reports that failure, as join does.
-        const stoppedByGroup = Exit.isFailure(bodyExit) && impl(group).groupFailures.length > 0 &&
-          runtime.failuresOf(bodyExit.cause).every(isClosedError)
-        if (Exit.isFailure(bodyExit) && !stoppedByGroup) {
-          return Effect.failCause(bodyExit.cause as Cause.Cause<Exclude<E2, TaskGroup.TaskGroupClosedError>>)
+        if (Exit.isFailure(bodyExit)) {
+          // A body stopped by the group's own failure reports that failure, as join does.
+          const failures = runtime.failuresOf(bodyExit.cause)
+          const stoppedByGroup = impl(group).groupFailures.length > 0 && failures.length > 0 &&
+            failures.every(isClosedError)
+          if (!stoppedByGroup) return Effect.failCause(closedErrorsAsDefects(bodyExit.cause))
         }
-        return Effect.zipRight(join(group), summarize(group))
+        return Effect.flatMap(finalSummary(group), (summary) => Effect.as(failIfFailed(impl(group)), summary))
       }))
   )
 
@@ -942,7 +1001,9 @@ export const run = <A, E, X, E2, R>(
  * `createTask` loop. Either way the iterator is advanced inside the group's
  * steps, never ahead of them: an iterator that throws makes `forEach` die
  * with that defect at once, and the group interrupts what it started, as
- * `Effect.forEach` does.
+ * `Effect.forEach` does. When it stops before the items run out (refused by
+ * its group, or interrupted), it closes the iterator, as `for…of` does, so
+ * that a generator's `finally` runs.
  *
  * @internal
  */
@@ -950,14 +1011,51 @@ export const feed = <I, A, E, R>(
   self: TaskGroup.TaskGroup<A, E>,
   items: Iterable<I>,
   f: (item: I, index: number) => Effect.Effect<A, E, R>
+): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
+  Effect.suspend(() => {
+    const iterator = items[Symbol.iterator]()
+    /** Set once the iterator has said it is done, or has thrown: there is nothing to close then. */
+    let finished = false
+    const next = (): IteratorResult<I> => {
+      try {
+        const item = iterator.next()
+        if (item.done === true) finished = true
+        return item
+      } catch (defect) {
+        finished = true
+        throw defect
+      }
+    }
+    return Effect.onExit(
+      feedFrom(impl(self), next, f),
+      (exit) => Exit.isFailure(exit) && !finished ? Effect.sync(() => closeIterator(iterator)) : Effect.void
+    )
+  })
+
+/**
+ * As `for…of` does when it stops early; an error from `return` is dropped,
+ * as `for…of` drops it when it stops on an error of its own.
+ */
+const closeIterator = (iterator: Iterator<unknown>): void => {
+  try {
+    iterator.return?.()
+  } catch {
+    // the reason forEach stopped is the one it reports
+  }
+}
+
+const feedFrom = <I, A, E, R>(
+  group: TaskGroupImpl<A, E>,
+  next: () => IteratorResult<I>,
+  f: (item: I, index: number) => Effect.Effect<A, E, R>
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> => {
-  const group = impl(self)
+  let index = 0
   if (group.capacity === undefined) {
     return Effect.gen(function*() {
-      let index = 0
-      for (const item of items) {
+      for (let item = next(); item.done !== true; item = next()) {
         const i = index++
-        yield* createTask(self, Effect.suspend(() => f(item, i)))
+        const value = item.value
+        yield* createTask(group, Effect.suspend(() => f(value, i)))
       }
     })
   }
@@ -965,17 +1063,10 @@ export const feed = <I, A, E, R>(
     const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
     return Effect.async<void, TaskGroup.TaskGroupClosedError>((resume) => {
       if (!takesTasks(group)) return resume(Effect.fail(closedError(group)))
-      let iterator: Iterator<I>
-      try {
-        iterator = items[Symbol.iterator]()
-      } catch (defect) {
-        return resume(Effect.die(defect))
-      }
-      let index = 0
       const source: Source = {
         forker,
         next: () => {
-          const item = iterator.next()
+          const item = next()
           if (item.done === true) return item
           const i = index++
           return { done: false, value: Effect.suspend(() => f(item.value, i)) }
