@@ -44,7 +44,7 @@ export type TypeId = typeof TypeId
  * @since 0.1.0
  * @category models
  */
-export interface TaskGroup<in out A, in out E> extends Pipeable, Inspectable.Inspectable {
+export interface TaskGroup<in out A, in out E = never> extends Pipeable, Inspectable.Inspectable {
   readonly [TypeId]: {
     readonly _A: Types.Invariant<A>
     readonly _E: Types.Invariant<E>

@@ -936,12 +936,14 @@ const summarize = <A, E>(group: TaskGroup.TaskGroup<A, E>): TaskGroup.Summary<A,
  * group is not a failure `run`'s type admits, so it becomes a defect.
  */
 const ownErrorsOnly = (group: TaskGroupImpl<any, any>, cause: Cause.Cause<unknown>): Cause.Cause<unknown> =>
-  CauseModule.fromReasons(cause.reasons.map((reason) =>
-    CauseModule.isFailReason(reason) && Predicate.isTagged(reason.error, "TaskGroupClosedError") &&
-      refusedBy.get(reason.error as object) !== group
-      ? CauseModule.makeDieReason(reason.error)
-      : reason
-  ))
+  CauseModule.fromReasons(
+    cause.reasons.map((reason) =>
+      CauseModule.isFailReason(reason) && Predicate.isTagged(reason.error, "TaskGroupClosedError") &&
+        refusedBy.get(reason.error as object) !== group
+        ? CauseModule.makeDieReason(reason.error)
+        : reason
+    )
+  )
 
 /** @internal */
 export const run = <A, E, X, E2, R>(
