@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import type * as Scheduler from "effect/Scheduler"
+import * as Scope from "effect/Scope"
 import type * as Semaphore from "effect/Semaphore"
 
 /** @internal */
@@ -82,8 +83,7 @@ interface FiberInternals {
  */
 export const canForkAsEffectDoes = (caller: AnyFiber): boolean => {
   const internals = caller as unknown as FiberInternals
-  return typeof internals.evaluate === "function" && typeof internals.constructor === "function" &&
-    internals.constructor.length === 2
+  return typeof internals.evaluate === "function" && typeof internals.constructor === "function"
 }
 
 /**
@@ -182,28 +182,43 @@ export const tryTakePermit = (semaphore: Semaphore.Semaphore, forker: Forker): b
  * Calls `onPermit` once a permit of `semaphore` has been taken for the
  * group, and returns how to stop waiting.
  *
- * The wait is a fiber of the group's, which takes the permit with the
- * public `take` and hands it over in its exit observer, in the same step as
- * the take ends: its continuation runs uninterruptibly, so either the
- * permit is taken and then used or given back, or it was never taken.
- * A stop that comes after the take but before the observer gives the permit
- * back. (Effect 4's waiters are `{ permits, resume }` records woken on a
- * later scheduler task, whose resume re-checks its place; joining them by
- * hand would buy little over this fiber and tie the group to their shape.)
+ * The wait is a fiber of the group's. Effect 4's `take` is not atomic
+ * under interruption: once woken it takes its permits and may then yield
+ * before it returns, and an interruption landing there loses them (the
+ * explorer finds this at a budget of 2). `takeScoped` is: it takes the
+ * permit and adds its release to a scope in one uninterruptible step. So
+ * the fiber takes the permit into a scope of its own and hands it over
+ * uninterruptibly; a stop that comes after the take is seen by the
+ * hand-over, and a fiber interrupted between the two closes the scope, so
+ * the permit is used, or given back, or was never taken. A permit handed
+ * over leaves its scope unclosed: it is the group's to release.
+ *
+ * (Effect 4's waiters are `{ permits, resume }` records woken on a later
+ * scheduler task, whose resume re-checks its place in line; joining them
+ * by hand would tie the group to their shape for little gain over this
+ * fiber, which only a group that shares its semaphore pays, once per wait.)
  *
  * @internal
  */
 export const awaitPermit = (semaphore: Semaphore.Semaphore, forker: Forker, onPermit: () => void): () => void => {
   let stopped = false
-  const waiter = forker.fork(Effect.uninterruptibleMask((restore) => restore(semaphore.take(1))))
+  const holder = Scope.makeUnsafe()
+  const giveBack = (exit: Exit.Exit<unknown, unknown>) => forker.runSync(Scope.close(holder, exit))
+  const waiter = forker.fork(Effect.uninterruptibleMask((restore) =>
+    Effect.andThen(
+      restore(semaphore.takeScoped(1).pipe(Scope.provide(holder))),
+      Effect.sync(() => {
+        if (stopped) giveBack(Exit.void)
+        else onPermit()
+      })
+    )
+  ))
   waiter.addObserver((exit) => {
-    if (Exit.isFailure(exit)) return
-    if (stopped) forker.runSync(semaphore.release(1))
-    else onPermit()
+    if (Exit.isFailure(exit)) giveBack(exit)
   })
   return () => {
     if (stopped) return
     stopped = true
-    if (waiter.pollUnsafe() === undefined) waiter.interruptUnsafe()
+    waiter.interruptUnsafe()
   }
 }
