@@ -72,7 +72,10 @@ export type FailureStrategy = "collect" | "interrupt"
  * @category models
  */
 export interface TaskGroupOptions {
-  /** At most this many tasks run at once; `"unbounded"` (the default) sets no limit. */
+  /**
+   * At most this many tasks run at once, a whole number of at least 1;
+   * `"unbounded"` (the default) sets no limit.
+   */
   readonly concurrency?: number | "unbounded" | undefined
   /**
    * A semaphore of the caller's, which several groups may share; it takes
@@ -218,6 +221,10 @@ export const isTaskGroup: (u: unknown) => u is TaskGroup<unknown, unknown> = int
  * included. When it closes with a failure or an interruption, it interrupts
  * every task (all at once, queued ones where they wait) and waits for them.
  * No task outlives its group.
+ *
+ * Invalid numbers (`NaN`, a fraction, a `concurrency` below 1, a negative
+ * `backlog`, `Infinity` for either) make `make` die with a `RangeError`
+ * that names the option: never a group that hangs later.
  *
  * @example
  * ```ts
@@ -454,7 +461,7 @@ export const changes: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<Stats> = in
  *       Stream.filter(({ exit }) => Exit.isSuccess(exit)),
  *       Stream.take(3),
  *       Stream.runCollect,
- *       Effect.fork
+ *       Effect.forkChild
  *     )
  *     for (const delay of [30, 10, 20, 40]) {
  *       yield* TaskGroup.createTask(group, Effect.as(Effect.sleep(delay), delay))
@@ -471,8 +478,13 @@ export const completions: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<TaskExi
 
 /**
  * Runs `body` with a fresh group and returns the group's summary once every
- * task has ended. Under the `interrupt` strategy it fails with the tasks'
- * failures instead; a failure of `body` itself interrupts the tasks.
+ * task has ended, tasks created by tasks included: the summary is one
+ * snapshot of the closed group, and it never changes. Under the `interrupt`
+ * strategy it fails with the tasks' failures instead; a failure of `body`
+ * itself interrupts the tasks and is `run`'s failure. A
+ * `TaskGroupClosedError` is never a failure of `run`, as its type says: the
+ * group's own, from a body stopped by the group's failure, gives way to that
+ * failure, and another group's becomes a defect.
  *
  * @example
  * ```ts
@@ -504,7 +516,9 @@ export const run: <A, E, X, E2, R>(
  * Runs `f` for every item as a task of a fresh group, created one at a time
  * as a `createTask` loop would, and returns the summary with results in item
  * order. The iterator is advanced inside the effect: if it throws, `forEach`
- * dies with that defect and the tasks already started are interrupted.
+ * dies with that defect and the tasks already started are interrupted. When
+ * `forEach` stops before the items are used up (the `interrupt` strategy, or
+ * an interruption), it closes the iterator (`return()`), as `for…of` does.
  *
  * @example
  * ```ts
