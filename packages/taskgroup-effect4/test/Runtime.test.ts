@@ -54,7 +54,8 @@ describe("runtime (Effect 4 internals)", () => {
                   context: caller.context,
                   currentDispatcher: caller.currentDispatcher
                 } as unknown as runtime.AnyFiber
-                : caller
+                : caller,
+              undefined
             )
             let ran = false
             const fiber = forker.fork(Effect.withFiber((child) => {
@@ -74,7 +75,7 @@ describe("runtime (Effect 4 internals)", () => {
         assert.deepStrictEqual(exit, Exit.succeed({ label: "caller", interruptible: true }))
         // forked inside an uninterruptible region, and still interruptible
         const forker = yield* Effect.uninterruptible(
-          Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller)))
+          Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
         )
         const never = forker.fork(Effect.never)
         yield* Effect.yieldNow
@@ -114,7 +115,7 @@ describe("runtime (Effect 4 internals)", () => {
 
   it.effect("tryTakePermit takes exactly one free permit, and none while a waiter is in line", () =>
     Effect.gen(function*() {
-      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller)))
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
       const semaphore = yield* Semaphore.make(2)
       assert.isTrue(runtime.isEffectSemaphore(semaphore))
       assert.isTrue(runtime.tryTakePermit(semaphore, forker))
@@ -135,7 +136,7 @@ describe("runtime (Effect 4 internals)", () => {
 
   it.effect("tryTakePermit falls back to takeIfAvailable for a semaphore that is not Effect's own", () =>
     Effect.gen(function*() {
-      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller)))
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
       const inner = yield* Semaphore.make(1)
       const foreign = { takeIfAvailable: (n: number) => inner.takeIfAvailable(n) } as unknown as Semaphore.Semaphore
       assert.isFalse(runtime.isEffectSemaphore(foreign))
@@ -146,7 +147,7 @@ describe("runtime (Effect 4 internals)", () => {
 
   it.effect("awaitPermit is handed a released permit, and a stopped wait takes none", () =>
     Effect.gen(function*() {
-      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller)))
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
       const semaphore = yield* Semaphore.make(1)
       assert.isTrue(runtime.tryTakePermit(semaphore, forker))
       let handed = 0

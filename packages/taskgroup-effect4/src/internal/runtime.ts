@@ -62,10 +62,27 @@ export type AnyFiber = Fiber.Fiber<unknown, unknown>
  */
 export interface Forker {
   readonly context: Context.Context<never>
+  readonly dispatcher: Scheduler.SchedulerDispatcher
+  /** Forks `effect`, queued on the caller's dispatcher: it starts after the current step. */
   readonly fork: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.Fiber<A, E>
+  /**
+   * Makes the fiber for `effect` now and returns how to start it, for a
+   * caller that starts it right after its step, as `Effect.forEach` starts
+   * a task in the step that freed its slot. The fallback cannot split the
+   * two, and queues the fiber instead (`start` does nothing).
+   */
+  readonly forkUnstarted: <A, E>(effect: Effect.Effect<A, E, any>) => UnstartedFiber<A, E>
   /** Runs an effect that never suspends (such as a semaphore's release) to its end, as the caller. */
   readonly runSync: (effect: Effect.Effect<unknown>) => void
 }
+
+/** @internal */
+export interface UnstartedFiber<A, E> {
+  readonly fiber: Fiber.Fiber<A, E>
+  readonly start: () => void
+}
+
+const startNothing = () => {}
 
 /** The parts of Effect 4's `FiberImpl` that a fork as the caller needs; each may be missing in another version. */
 interface FiberInternals {
@@ -87,7 +104,10 @@ export const canForkAsEffectDoes = (caller: AnyFiber): boolean => {
 }
 
 /**
- * The caller's `Forker`.
+ * The caller's `Forker`. `previous` is returned when the caller's context
+ * and dispatcher are the ones it was made from (the common case of a
+ * loop): a `Context` is immutable, so the same one is the same state, and
+ * nothing else of the caller reaches a task.
  *
  * The plain fallback, when the fiber is not as expected, runs the task
  * through the public `Effect.runForkWith` behind a `yieldNow`, which also
@@ -95,27 +115,40 @@ export const canForkAsEffectDoes = (caller: AnyFiber): boolean => {
  *
  * @internal
  */
-export const forkerOf = (caller: AnyFiber): Forker => {
+export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker => {
   const context = caller.context
+  const dispatcher: Scheduler.SchedulerDispatcher = caller.currentDispatcher
+  if (previous !== undefined && previous.context === context && previous.dispatcher === dispatcher) return previous
   const runFork = Effect.runForkWith(context)
   const runSync = (effect: Effect.Effect<unknown>) => void runFork(effect)
   if (canForkAsEffectDoes(caller)) {
     const FiberImpl = (caller as unknown as FiberInternals).constructor
-    const dispatcher: Scheduler.SchedulerDispatcher = caller.currentDispatcher
+    const forkUnstarted = <A, E>(effect: Effect.Effect<A, E, any>): UnstartedFiber<A, E> => {
+      const fiber = new FiberImpl(context, true)
+      return {
+        fiber: fiber as unknown as Fiber.Fiber<A, E>,
+        start: () => fiber.evaluate!(effect as Effect.Effect<unknown, unknown>)
+      }
+    }
     return {
       context,
-      fork: <A, E>(effect: Effect.Effect<A, E, any>) => {
-        const fiber = new FiberImpl(context, true)
-        dispatcher.scheduleTask(() => fiber.evaluate!(effect as Effect.Effect<unknown, unknown>), 0)
-        return fiber as unknown as Fiber.Fiber<A, E>
+      dispatcher,
+      fork: (effect) => {
+        const unstarted = forkUnstarted(effect)
+        dispatcher.scheduleTask(unstarted.start, 0)
+        return unstarted.fiber
       },
+      forkUnstarted,
       runSync
     }
   }
+  const fork = <A, E>(effect: Effect.Effect<A, E, any>) =>
+    runFork(Effect.andThen(Effect.yieldNow, effect as Effect.Effect<A, E, never>))
   return {
     context,
-    fork: <A, E>(effect: Effect.Effect<A, E, any>) =>
-      runFork(Effect.andThen(Effect.yieldNow, effect as Effect.Effect<A, E, never>)),
+    dispatcher,
+    fork,
+    forkUnstarted: (effect) => ({ fiber: fork(effect), start: startNothing }),
     runSync
   }
 }

@@ -138,13 +138,22 @@ class Steps {
 
   /** Runs `change` as a step; if it is the outermost, runs every call it and its re-entries queued. */
   run<X>(change: () => X): X {
-    this.depth++
+    this.enter()
     try {
       return change()
     } finally {
-      this.depth--
-      if (this.depth === 0 && this.calls.length > 0) this.drain()
+      this.exit()
     }
+  }
+
+  /** `run` without its closure, for the hot paths: `exit` must follow in a `finally`. */
+  enter(): void {
+    this.depth++
+  }
+
+  exit(): void {
+    this.depth--
+    if (this.depth === 0 && this.calls.length > 0) this.drain()
   }
 
   later(call: () => void): void {
@@ -309,6 +318,8 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
   /** With a shared semaphore: how to stop waiting for a permit, while the group waits for one. */
   stopWaitingForPermit: (() => void) | undefined = undefined
   readonly forker: runtime.Forker
+  /** The forker of the latest caller, which the next call of the same caller reuses. */
+  lastForker: runtime.Forker | undefined = undefined
   readonly interruptAs: number
   /** When results are collected: each task's value at its index, or `notASuccess` while it runs or if it did not succeed. */
   readonly values: Array<A | typeof notASuccess> | undefined
@@ -337,7 +348,7 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
     this.strategy = options.strategy ?? "collect"
     this.backlog = options.backlog ?? this.capacity ?? 0
     this.lowWater = Math.floor(this.backlog / 2)
-    this.forker = runtime.forkerOf(owner)
+    this.forker = runtime.forkerOf(owner, undefined)
     this.interruptAs = owner.id
     this.values = options.collectResults === false ? undefined : []
     this.otherExits = options.collectResults === false ? undefined : new Map()
@@ -431,10 +442,21 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
 /**
  * A task's life begins: it holds a permit (or needs none), and its fiber is
  * forked and registered in the same step, so that nothing can see the one
- * without the other. The fiber starts on the scheduler, after this step.
+ * without the other. A task created by `createTask` or `forEach` starts on
+ * the scheduler, after its caller's step, as `Effect.forkChild` starts a
+ * fiber. A task that takes the permit another task freed starts right
+ * after that task's exit step, as `Effect.forEach` starts its next item;
+ * its code never runs inside a step of the group.
  */
-const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): void => {
-  const fiber = task.forker.fork(task.effect!)
+const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
+  let fiber: Fiber.Fiber<unknown, unknown>
+  if (when === "scheduled") {
+    fiber = task.forker.fork(task.effect!)
+  } else {
+    const unstarted = task.forker.forkUnstarted(task.effect!)
+    fiber = unstarted.fiber
+    group.steps.later(unstarted.start)
+  }
   task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
@@ -442,15 +464,19 @@ const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>): void
 }
 
 /** A task's life ends: its fiber and every fiber it forked are done. */
-const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, exit: Exit.Exit<any, any>): void =>
-  group.steps.run(() => {
+const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, exit: Exit.Exit<any, any>): void => {
+  group.steps.enter()
+  try {
     group.running.delete(task)
     task.fiber = undefined
     record(group, task, exit)
     passPermitOn(group)
     notifyStats(group)
     settle(group)
-  })
+  } finally {
+    group.steps.exit()
+  }
+}
 
 const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: Exit.Exit<A, E>): void => {
   const index = task.index
@@ -583,7 +609,7 @@ const passPermitOn = (group: TaskGroupImpl<any, any>): void => {
   if (group.capacity !== undefined) {
     const next = nextToStart(group)
     if (next === undefined) group.free++
-    else start(group, next)
+    else start(group, next, "afterStep")
     admitProducers(group)
   } else if (group.semaphore !== undefined) {
     const semaphore = group.semaphore
@@ -602,7 +628,7 @@ const usePermit = (group: TaskGroupImpl<any, any>): void => {
     group.forker.runSync(group.semaphore!.release(1))
     return
   }
-  start(group, next)
+  start(group, next, "afterStep")
   admitProducers(group)
 }
 
@@ -740,8 +766,14 @@ export const createTask = dual<
 ) =>
   Effect.withFiber<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
     const group = impl(self)
-    const forker = runtime.forkerOf(caller)
-    const now = group.steps.run(() => admitNow<XA, XE>(group, effect, forker))
+    const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
+    let now: Effect.Effect<TaskRecord<XA, XE>, TaskGroup.TaskGroupClosedError> | undefined
+    group.steps.enter()
+    try {
+      now = admitNow<XA, XE>(group, effect, forker)
+    } finally {
+      group.steps.exit()
+    }
     if (now !== undefined) return now
     const producer = new Producer(effect, forker)
     return Effect.onExit(
@@ -786,7 +818,7 @@ const admitNow = <A, E>(
   if (group.producers.length > 0) return undefined
   if (group.capacity === undefined && group.semaphore === undefined) {
     const task = admit<A, E>(group, effect, forker)
-    start(group, task)
+    start(group, task, "scheduled")
     notifyStats(group)
     return Effect.succeed(task)
   }
@@ -796,7 +828,7 @@ const admitNow = <A, E>(
   ) {
     if (group.semaphore === undefined) group.free--
     const task = admit<A, E>(group, effect, forker)
-    start(group, task)
+    start(group, task, "scheduled")
     notifyStats(group)
     return Effect.succeed(task)
   }
@@ -1025,7 +1057,7 @@ const takeAsPermitsFree = <A, E, R>(
   next: () => IteratorResult<Effect.Effect<A, E, R>>
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
   Effect.withFiber<void, TaskGroup.TaskGroupClosedError, R>((caller) => {
-    const forker = runtime.forkerOf(caller)
+    const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
     return Effect.callback<void, TaskGroup.TaskGroupClosedError>((resume) => {
       let source: Source | undefined
       const answer = group.steps.run(() => {
@@ -1037,7 +1069,7 @@ const takeAsPermitsFree = <A, E, R>(
           const task = takeFrom(group, source)
           if (task === undefined) break
           group.free--
-          start(group, task)
+          start(group, task, "scheduled")
         }
         notifyStats(group)
         return undefined
