@@ -134,7 +134,13 @@ class Feed<A> {
  */
 class Steps {
   private depth = 0
-  private readonly calls: Array<() => void> = []
+  /**
+   * Slots are reused rather than the array truncated after each drain: a
+   * task's end drains once per task, and truncating made V8 shrink and
+   * regrow the array every time.
+   */
+  private calls: Array<(() => void) | undefined> = []
+  private count = 0
 
   /** Runs `change` as a step; if it is the outermost, runs every call it and its re-entries queued. */
   run<X>(change: () => X): X {
@@ -153,20 +159,26 @@ class Steps {
 
   exit(): void {
     this.depth--
-    if (this.depth === 0 && this.calls.length > 0) this.drain()
+    if (this.depth === 0 && this.count > 0) this.drain()
   }
 
   later(call: () => void): void {
-    this.calls.push(call)
+    this.calls[this.count++] = call
     if (this.depth === 0) this.drain()
   }
 
   private drain(): void {
     this.depth++
     try {
-      for (let i = 0; i < this.calls.length; i++) this.calls[i]()
+      for (let i = 0; i < this.count; i++) {
+        const call = this.calls[i]!
+        this.calls[i] = undefined
+        call()
+      }
     } finally {
-      this.calls.length = 0
+      this.count = 0
+      // a burst (interrupting a whole group) leaves no large array behind
+      if (this.calls.length > 1024) this.calls = []
       this.depth--
     }
   }
