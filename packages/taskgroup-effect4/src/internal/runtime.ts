@@ -66,20 +66,15 @@ export interface Forker {
   /** Forks `effect`, queued on the caller's dispatcher: it starts after the current step. */
   readonly fork: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.Fiber<A, E>
   /**
-   * Makes the fiber for `effect` now and returns how to start it, for a
-   * caller that starts it right after its step, as `Effect.forEach` starts
-   * a task in the step that freed its slot. The fallback cannot split the
-   * two, and queues the fiber instead (`start` does nothing).
+   * Makes the fiber for `effect` now, for a caller that starts it with
+   * `start` right after its step, as `Effect.forEach` starts a task in the
+   * step that freed its slot. The fallback cannot split the two, and queues
+   * the fiber on the scheduler instead (its `start` does nothing).
    */
-  readonly forkUnstarted: <A, E>(effect: Effect.Effect<A, E, any>) => UnstartedFiber<A, E>
+  readonly forkUnstarted: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.Fiber<A, E>
+  readonly start: (fiber: Fiber.Fiber<unknown, unknown>, effect: Effect.Effect<unknown, unknown, any>) => void
   /** Runs an effect that never suspends (such as a semaphore's release) to its end, as the caller. */
   readonly runSync: (effect: Effect.Effect<unknown>) => void
-}
-
-/** @internal */
-export interface UnstartedFiber<A, E> {
-  readonly fiber: Fiber.Fiber<A, E>
-  readonly start: () => void
 }
 
 const startNothing = () => {}
@@ -123,22 +118,20 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
   const runSync = (effect: Effect.Effect<unknown>) => void runFork(effect)
   if (canForkAsEffectDoes(caller)) {
     const FiberImpl = (caller as unknown as FiberInternals).constructor
-    const forkUnstarted = <A, E>(effect: Effect.Effect<A, E, any>): UnstartedFiber<A, E> => {
-      const fiber = new FiberImpl(context, true)
-      return {
-        fiber: fiber as unknown as Fiber.Fiber<A, E>,
-        start: () => fiber.evaluate!(effect as Effect.Effect<unknown, unknown>)
-      }
-    }
+    const forkUnstarted = <A, E>(_: Effect.Effect<A, E, any>) =>
+      new FiberImpl(context, true) as unknown as Fiber.Fiber<A, E>
+    const start = (fiber: Fiber.Fiber<unknown, unknown>, effect: Effect.Effect<unknown, unknown, any>) =>
+      (fiber as unknown as FiberInternals).evaluate!(effect as Effect.Effect<unknown, unknown>)
     return {
       context,
       dispatcher,
       fork: (effect) => {
-        const unstarted = forkUnstarted(effect)
-        dispatcher.scheduleTask(unstarted.start, 0)
-        return unstarted.fiber
+        const fiber = forkUnstarted(effect)
+        dispatcher.scheduleTask(() => start(fiber, effect), 0)
+        return fiber
       },
       forkUnstarted,
+      start,
       runSync
     }
   }
@@ -148,7 +141,8 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
     context,
     dispatcher,
     fork,
-    forkUnstarted: (effect) => ({ fiber: fork(effect), start: startNothing }),
+    forkUnstarted: fork,
+    start: startNothing,
     runSync
   }
 }

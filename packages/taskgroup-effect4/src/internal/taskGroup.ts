@@ -139,7 +139,7 @@ class Steps {
    * task's end drains once per task, and truncating made V8 shrink and
    * regrow the array every time.
    */
-  private calls: Array<(() => void) | undefined> = []
+  private calls: Array<(() => void) | TaskRecord<any, any> | undefined> = []
   private count = 0
 
   /** Runs `change` as a step; if it is the outermost, runs every call it and its re-entries queued. */
@@ -167,13 +167,20 @@ class Steps {
     if (this.depth === 0) this.drain()
   }
 
+  /** Starts `task`'s unstarted fiber after the step: a call without a closure, since it comes once per task. */
+  startLater(task: TaskRecord<any, any>): void {
+    this.calls[this.count++] = task
+    if (this.depth === 0) this.drain()
+  }
+
   private drain(): void {
     this.depth++
     try {
       for (let i = 0; i < this.count; i++) {
         const call = this.calls[i]!
         this.calls[i] = undefined
-        call()
+        if (typeof call === "function") call()
+        else call.startFiber()
       }
     } finally {
       this.count = 0
@@ -192,12 +199,21 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   runningAfter: TaskRecord<any, any> | undefined = undefined
   isRunning = false
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
+  /** The effect of a fiber made but not yet started (see `start`). */
+  unstartedEffect: Effect.Effect<A, E, any> | undefined = undefined
   constructor(
     readonly group: TaskGroupImpl<any, any>,
     readonly index: number,
     public effect: Effect.Effect<A, E, any> | undefined,
     readonly forker: runtime.Forker
   ) {}
+
+  startFiber(): void {
+    const effect = this.unstartedEffect!
+    this.unstartedEffect = undefined
+    // still unstarted, it may have been interrupted and ended already, which `start` sees
+    if (this.fiber !== undefined) this.forker.start(this.fiber, effect)
+  }
 
   get await(): Effect.Effect<Exit.Exit<A, E>> {
     return Effect.callback<Exit.Exit<A, E>>((resume) => {
@@ -513,18 +529,16 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
  * its code never runs inside a step of the group.
  */
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
-  let fiber: Fiber.Fiber<unknown, unknown>
-  if (when === "scheduled") {
-    fiber = task.forker.fork(task.effect!)
-  } else {
-    const unstarted = task.forker.forkUnstarted(task.effect!)
-    fiber = unstarted.fiber
-    group.steps.later(unstarted.start)
-  }
+  const effect = task.effect!
+  const fiber = when === "scheduled" ? task.forker.fork(effect) : task.forker.forkUnstarted(effect)
   task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
   fiber.addObserver((exit) => onTaskExit(group, task, exit))
+  if (when === "afterStep") {
+    task.unstartedEffect = effect
+    group.steps.startLater(task)
+  }
 }
 
 /** A task's life ends: its fiber and every fiber it forked are done. */
