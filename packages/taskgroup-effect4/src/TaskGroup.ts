@@ -110,8 +110,11 @@ export interface TaskGroupOptions {
  * or stop it. Each task runs on a fiber of its own, forked as if by the fiber
  * that called `createTask`, with that call's context (its services and
  * references: annotations, span, log level, scheduler), but owned by the
- * group, always interruptible by it, and started on the scheduler after the
- * call's step. No fiber is reused, so nothing of one task reaches another.
+ * group and always interruptible by it. A task that `createTask` starts at
+ * once starts on the scheduler, after the call's step; one that waited
+ * starts right after the task whose permit it takes has ended, as
+ * `Effect.forEach` starts its next item. No fiber is reused, so nothing of
+ * one task reaches another.
  * Fibers the task forks are its children, interrupted when it ends.
  *
  * @since 0.1.0

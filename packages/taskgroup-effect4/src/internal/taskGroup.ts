@@ -30,8 +30,10 @@ import * as runtime from "./runtime.js"
  * a step of its own, whose calls join the same drain. All of it still
  * happens in the caller's step: no interrupt waits for a scheduler task.
  *
- * Task fibers are started on the scheduler, never inline (see
- * `runtime.forkerOf`), so a start is state, not a call.
+ * A task's fiber is made and registered inside a step, and started outside
+ * it: on the scheduler when its caller's `createTask` or `forEach` started
+ * it, right after the step when it took the permit of a task that ended
+ * (see `start`). Either way a start is state in the step, never a call.
  */
 
 /** @internal */
