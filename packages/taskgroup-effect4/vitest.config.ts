@@ -6,7 +6,14 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@volley\/taskgroup-effect4$/, replacement: path.join(import.meta.dirname, "src", "index.ts") }]
+    alias: [
+      { find: /^@volley\/taskgroup-effect4$/, replacement: path.join(import.meta.dirname, "src", "index.ts") },
+      // the scenarios both editions run, also from their sources
+      {
+        find: /^@volley\/taskgroup-scenarios$/,
+        replacement: path.join(import.meta.dirname, "..", "taskgroup-scenarios", "src", "index.ts")
+      }
+    ]
   },
   test: {
     name: "taskgroup-effect4",

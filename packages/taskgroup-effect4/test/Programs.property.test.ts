@@ -1,17 +1,18 @@
 /**
  * Random programs over Effect 4 TaskGroups, each run once by the Effect 4
  * interleaving explorer on a random schedule and budget, with every
- * invariant checked at every step. The programs are the version-neutral
- * specs of `explorer/ProgramSpec.ts`, the same the Effect 3 edition runs.
+ * invariant checked at every step. The programs, their specs and their
+ * interpreter are the version-neutral ones of `@volley/taskgroup-scenarios`,
+ * the same the Effect 3 edition runs, through this edition's adapter.
  *
- * 1,000 programs run in CI; `npx -y pnpm@10.34.8 test:soak:effect4` runs
- * 100,000 (or `VOLLEY_SOAK_RUNS`).
+ * 1,000 programs run in CI; `VOLLEY_EDITION=effect4 npx -y pnpm@10.34.8 test:soak`
+ * runs 100,000 (or `VOLLEY_SOAK_RUNS`).
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Programs, ProgramSpec } from "@volley/taskgroup-scenarios"
 import * as FastCheck from "fast-check"
+import { onExplorer } from "./explorer/Edition.js"
 import { defaultBudgets, runOnce } from "./explorer/Explorer.js"
-import { program } from "./explorer/Programs.js"
-import { programSpec } from "./explorer/ProgramSpec.js"
 
 const soakRuns = Number(process.env.VOLLEY_SOAK_RUNS ?? 0)
 /** A soak runs as several tests of this many programs, so that no one test runs for many minutes. */
@@ -28,11 +29,11 @@ describe("random programs (Effect 4)", () => {
       () =>
         FastCheck.assert(
           FastCheck.asyncProperty(
-            programSpec,
+            ProgramSpec.programSpec,
             FastCheck.integer({ min: 1, max: 2 ** 31 - 1 }),
             FastCheck.constantFrom(...defaultBudgets),
             async (spec, seed, budget) => {
-              const result = await runOnce(program(spec), budget, [], seed)
+              const result = await runOnce(onExplorer(Programs.program(spec)), budget, [], seed)
               expect(result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
               expect(result.outcome).not.toBe("hang")
             }

@@ -1,27 +1,36 @@
 /**
- * Random programs over TaskGroups, as data: shared semaphores, several
- * groups, both strategies, backlogs, nested groups, tasks that fork fibers,
- * and interruption of producers, of single tasks and of whole scopes.
- *
- * Version-neutral: this module imports neither Effect nor a TaskGroup, only
- * fast-check, so that the Effect 3 and the Effect 4 editions can run the
- * same programs, each through its own interpreter. It is a copy of the spec
- * part of packages/taskgroup/test/explorer/Programs.ts (whose FastCheck is
- * Effect 3's re-export of the same fast-check 3), kept word for word; at
- * merge both editions should import this one module.
+ * Random programs over TaskGroups, as plain data: what groups, tasks and
+ * interruptions a program has, and nothing of how it is run. It imports
+ * neither Effect nor a TaskGroup, only fast-check (the 3.x that Effect 3
+ * re-exports as `FastCheck`), so that both editions draw the same programs:
+ * each runs them through its own adapter (`Programs.ts` here, for the
+ * explorer of either edition) and the Effect 3 edition also on its real
+ * group against the reference model (`test/reference/Differential.ts`).
  */
 import * as FastCheck from "fast-check"
 
-/** What a group does with a failing task. */
-export type Strategy = "collect" | "interrupt"
+export type FailureStrategy = "collect" | "interrupt"
 
 /** `long` outlives every other task by far, so that it is the one that gets interrupted from outside. */
 export type Outcome = "succeed" | "fail" | "die" | "interrupt" | "long"
+
+/**
+ * How the producer calls `createTask` for a task: as it is, with cooperative
+ * yielding turned off (runtime flags, which live outside the FiberRefs), or
+ * with a log annotation of the task's own (a change of FiberRefs).
+ */
+export type CallerSpec = "plain" | "noYielding" | "annotated"
 
 export interface TaskSpec {
   readonly duration: number
   readonly outcome: Outcome
   readonly forksChild: boolean
+  readonly caller: CallerSpec
+  /**
+   * Creates one more task in its own group while it runs, from a fiber it
+   * forks (so that a task holding the only permit does not wait for it).
+   */
+  readonly spawnsSibling: boolean
   /** Interrupted alone this long after it was created. */
   readonly interruptAfter: number | undefined
   /** A group of its own, run inside the task. */
@@ -29,7 +38,7 @@ export interface TaskSpec {
 }
 
 export interface GroupSpec {
-  readonly strategy: Strategy
+  readonly strategy: FailureStrategy
   readonly limit: { readonly kind: "own"; readonly concurrency: number } | {
     readonly kind: "shared"
     readonly semaphore: number
@@ -54,11 +63,15 @@ export interface ProgramSpec {
 
 const maybe = <A>(arb: FastCheck.Arbitrary<A>) => FastCheck.option(arb, { nil: undefined, freq: 3 })
 
+const callerSpec = FastCheck.constantFrom<Array<CallerSpec>>("plain", "plain", "noYielding", "annotated")
+
 const leafTask = (outcomes: Array<Outcome>): FastCheck.Arbitrary<TaskSpec> =>
   FastCheck.record({
     duration: FastCheck.integer({ min: 0, max: 6 }),
     outcome: FastCheck.constantFrom(...outcomes),
     forksChild: FastCheck.boolean(),
+    caller: callerSpec,
+    spawnsSibling: FastCheck.boolean(),
     interruptAfter: maybe(FastCheck.integer({ min: 0, max: 6 })),
     nested: FastCheck.constant(undefined)
   })
@@ -71,6 +84,8 @@ const taskSpec: FastCheck.Arbitrary<TaskSpec> = FastCheck.oneof(
       duration: FastCheck.integer({ min: 0, max: 3 }),
       outcome: FastCheck.constantFrom<Array<Outcome>>("succeed", "fail"),
       forksChild: FastCheck.constant(false),
+      caller: callerSpec,
+      spawnsSibling: FastCheck.constant(false),
       interruptAfter: maybe(FastCheck.integer({ min: 0, max: 6 })),
       nested: FastCheck.array(leafTask(["succeed", "fail", "die", "interrupt"]), { minLength: 1, maxLength: 3 })
     })
@@ -87,7 +102,7 @@ export const programSpec: FastCheck.Arbitrary<ProgramSpec> = FastCheck.integer({
     }),
     groups: FastCheck.array(
       FastCheck.record({
-        strategy: FastCheck.constantFrom<Array<Strategy>>("collect", "interrupt"),
+        strategy: FastCheck.constantFrom<Array<FailureStrategy>>("collect", "interrupt"),
         limit: FastCheck.oneof(
           FastCheck.record({
             kind: FastCheck.constant("own" as const),
