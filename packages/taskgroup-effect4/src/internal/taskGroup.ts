@@ -536,7 +536,7 @@ const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when:
   task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
-  fiber.addObserver((exit) => onTaskExit(group, task, exit))
+  runtime.observe(fiber, (exit) => onTaskExit(group, task, exit))
   if (when === "afterStep") {
     task.unstartedEffect = effect
     group.steps.startLater(task)
