@@ -951,8 +951,16 @@ export const unsafeStats = (self: TaskGroup.TaskGroup<any, any>): TaskGroup.Stat
 export const stats = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Stats> =>
   Effect.sync(() => snapshot(impl(self)))
 
-const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> =>
-  (impl(self).values?.filter((value) => value !== notASuccess) ?? []) as Array<A>
+/** A copy, without a per-value callback when every task ended in success (no task runs and none failed). */
+const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> => {
+  const group = impl(self)
+  const values = group.values
+  if (values === undefined) return []
+  if (group.otherExits!.size === 0 && group.running.size === 0 && group.queued.length === 0) {
+    return values.slice() as Array<A>
+  }
+  return values.filter((value) => value !== notASuccess) as Array<A>
+}
 
 const failuresOf = <E>(self: TaskGroup.TaskGroup<any, E>): Array<TaskGroup.TaskFailure<E>> =>
   impl(self).failureLog.slice().sort((a, b) => a.index - b.index)
