@@ -84,6 +84,28 @@ describe("runtime (Effect 4 internals)", () => {
       }))
   }
 
+  it.effect("observe sets an unstarted fiber's observer list directly, and calls the observer once at its end", () =>
+    Effect.withFiber((caller) => {
+      const forker = runtime.forkerOf(caller, undefined)
+      const fiber = forker.forkUnstarted(Effect.succeed(1))
+      const seen: Array<Exit.Exit<number>> = []
+      runtime.observe(fiber, (exit) => seen.push(exit))
+      // the internal path was taken: Effect 4.1's FiberImpl keeps its observers in `_observers`
+      assert.strictEqual((fiber as unknown as { _observers: Array<unknown> })._observers.length, 1)
+      forker.start(fiber, Effect.succeed(1))
+      assert.deepStrictEqual(seen, [Exit.succeed(1)])
+      // an ended fiber, or one observed already, goes through addObserver, which calls at once or adds
+      runtime.observe(fiber, (exit) => seen.push(exit))
+      assert.deepStrictEqual(seen, [Exit.succeed(1), Exit.succeed(1)])
+      const twice = forker.forkUnstarted(Effect.succeed(2))
+      const calls: Array<string> = []
+      runtime.observe(twice, () => calls.push("first"))
+      runtime.observe(twice, () => calls.push("second"))
+      forker.start(twice, Effect.succeed(2))
+      assert.deepStrictEqual(calls, ["first", "second"])
+      return Effect.void
+    }))
+
   it.effect("interruptUnsafe on a suspended fiber runs its finalizers and observers before it returns", () =>
     Effect.gen(function*() {
       const events: Array<string> = []

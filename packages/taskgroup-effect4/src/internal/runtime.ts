@@ -147,6 +147,32 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
   }
 }
 
+/** The observer list of Effect 4.1's `FiberImpl`, which `observe` fills without `addObserver`'s extra closure. */
+interface ObservedInternals {
+  _observers: Array<(exit: Exit.Exit<unknown, unknown>) => void> | undefined
+  readonly _exit: Exit.Exit<unknown, unknown> | undefined
+}
+
+/**
+ * Calls `observer` with `fiber`'s exit once it has ended, as
+ * `fiber.addObserver` does, for a fiber that may not have started yet.
+ * `addObserver` also makes a closure to remove the observer, once per call,
+ * which a group that observes each of its million task fibers once never
+ * uses: on an Effect 4.1 fiber that nobody observes yet, the observer list
+ * is set directly (its only reader is the fiber's end, which calls each
+ * observer in turn). Anything else goes through `addObserver`.
+ *
+ * @internal
+ */
+export const observe = <A, E>(fiber: Fiber.Fiber<A, E>, observer: (exit: Exit.Exit<A, E>) => void): void => {
+  const internals = fiber as unknown as Partial<ObservedInternals>
+  if ("_observers" in internals && internals._observers === undefined && internals._exit === undefined) {
+    internals._observers = [observer as (exit: Exit.Exit<unknown, unknown>) => void]
+  } else {
+    fiber.addObserver(observer)
+  }
+}
+
 /**
  * Interrupts `fiber` without waiting for it, on behalf of the fiber `as`.
  * On Effect 4.1 a suspended fiber runs its finalizers and exit observers

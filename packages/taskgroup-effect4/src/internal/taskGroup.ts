@@ -73,7 +73,8 @@ class Producer {
  */
 interface Source {
   readonly forker: runtime.Forker
-  readonly next: () => IteratorResult<Effect.Effect<any, any, any>>
+  /** The next item's task effect, or `undefined` once the items are used up. */
+  readonly next: () => Effect.Effect<any, any, any> | undefined
   /** Answers the `forEach` waiting for its items to be taken: done, refused, or dead with the iterator's throw. */
   readonly resume: Resume<void, TaskGroup.TaskGroupClosedError>
 }
@@ -536,7 +537,7 @@ const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when:
   task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
-  fiber.addObserver((exit) => onTaskExit(group, task, exit))
+  runtime.observe(fiber, (exit) => onTaskExit(group, task, exit))
   if (when === "afterStep") {
     task.unstartedEffect = effect
     group.steps.startLater(task)
@@ -653,18 +654,18 @@ const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | und
  * and the group goes on without it.
  */
 const takeFrom = (group: TaskGroupImpl<any, any>, source: Source): TaskRecord<any, any> | undefined => {
-  let item: IteratorResult<Effect.Effect<any, any, any>>
+  let item: Effect.Effect<any, any, any> | undefined
   try {
     item = source.next()
   } catch (defect) {
     endSource(group, source, Effect.die(defect))
     return undefined
   }
-  if (item.done === true) {
+  if (item === undefined) {
     endSource(group, source, Effect.void)
     return undefined
   }
-  return admit(group, item.value, source.forker)
+  return admit(group, item, source.forker)
 }
 
 const endSource = (
@@ -951,8 +952,16 @@ export const unsafeStats = (self: TaskGroup.TaskGroup<any, any>): TaskGroup.Stat
 export const stats = <A, E>(self: TaskGroup.TaskGroup<A, E>): Effect.Effect<TaskGroup.Stats> =>
   Effect.sync(() => snapshot(impl(self)))
 
-const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> =>
-  (impl(self).values?.filter((value) => value !== notASuccess) ?? []) as Array<A>
+/** A copy, without a per-value callback when every task ended in success (no task runs and none failed). */
+const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> => {
+  const group = impl(self)
+  const values = group.values
+  if (values === undefined) return []
+  if (group.otherExits!.size === 0 && group.running.size === 0 && group.queued.length === 0) {
+    return values.slice() as Array<A>
+  }
+  return values.filter((value) => value !== notASuccess) as Array<A>
+}
 
 const failuresOf = <E>(self: TaskGroup.TaskGroup<any, E>): Array<TaskGroup.TaskFailure<E>> =>
   impl(self).failureLog.slice().sort((a, b) => a.index - b.index)
@@ -1100,14 +1109,15 @@ export const feed = <I, A, E, R>(
     }
     let done = false
     let index = 0
-    const next = (): IteratorResult<Effect.Effect<A, E, R>> => {
+    // the task effect itself, not an IteratorResult around it: one object less per item
+    const next = (): Effect.Effect<A, E, R> | undefined => {
       const item = iterator.next()
       if (item.done === true) {
         done = true
-        return item
+        return undefined
       }
       const i = index++
-      return { done: false, value: Effect.suspend(() => f(item.value, i)) }
+      return Effect.suspend(() => f(item.value, i))
     }
     const closeEarly = Effect.sync(() => {
       if (done) return
@@ -1117,7 +1127,7 @@ export const feed = <I, A, E, R>(
     const loop: Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> = group.capacity === undefined
       ? Effect.suspend(function step(): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> {
         const item = next()
-        return item.done === true ? Effect.void : Effect.flatMap(createTask(self, item.value), step)
+        return item === undefined ? Effect.void : Effect.flatMap(createTask(self, item), step)
       })
       : takeAsPermitsFree(group, next)
     // an iterator that threw is not closed: like `for…of`, only one that stopped early is
@@ -1130,7 +1140,7 @@ export const feed = <I, A, E, R>(
 
 const takeAsPermitsFree = <A, E, R>(
   group: TaskGroupImpl<any, any>,
-  next: () => IteratorResult<Effect.Effect<A, E, R>>
+  next: () => Effect.Effect<A, E, R> | undefined
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> =>
   Effect.withFiber<void, TaskGroup.TaskGroupClosedError, R>((caller) => {
     const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
