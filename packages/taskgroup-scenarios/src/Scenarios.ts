@@ -34,6 +34,21 @@ export interface Scenario<A> {
   readonly explore?: ExploreOptions
 }
 
+/**
+ * A scenario's exploration options in an explorer's terms, given the
+ * budgets that explorer uses when a scenario asks for few of them (each
+ * Effect counts operations differently, so each edition names its own).
+ */
+export const explorerOptions = (scenario: Scenario<unknown>, fewBudgets: ReadonlyArray<number>): {
+  readonly budgets?: ReadonlyArray<number>
+  readonly switchRuns?: number
+  readonly randomRuns?: number
+} => ({
+  ...(scenario.explore?.fewBudgets ? { budgets: fewBudgets } : {}),
+  ...(scenario.explore?.switchRuns === undefined ? {} : { switchRuns: scenario.explore.switchRuns }),
+  ...(scenario.explore?.randomRuns === undefined ? {} : { randomRuns: scenario.explore.randomRuns })
+})
+
 const scenario = <A>(s: Scenario<A>): Scenario<unknown> => s as Scenario<unknown>
 
 /** The value of a successful exit. */

@@ -6,7 +6,8 @@
  * `explore` for a neutral scenario.
  */
 import { TaskGroup } from "@volley/taskgroup"
-import type { Edition as Neutral, Scenarios } from "@volley/taskgroup-scenarios"
+import type { Edition as Neutral } from "@volley/taskgroup-scenarios"
+import { Scenarios } from "@volley/taskgroup-scenarios"
 import { Cause, Clock, Deferred, Effect, Exit, Fiber, FiberRef } from "effect"
 import * as internal from "../../src/internal/taskGroup.js"
 import type { Harness, Report, Scenario } from "./Explorer.js"
@@ -106,9 +107,5 @@ export const exploreScenario = (scenario: Scenarios.Scenario<unknown>): Promise<
   explore(
     onExplorer(scenario.program),
     (outcome) => scenario.check?.(neutralExit(outcome.exit)),
-    {
-      ...(scenario.explore?.fewBudgets ? { budgets: fewBudgets } : {}),
-      ...(scenario.explore?.switchRuns === undefined ? {} : { switchRuns: scenario.explore.switchRuns }),
-      ...(scenario.explore?.randomRuns === undefined ? {} : { randomRuns: scenario.explore.randomRuns })
-    }
+    Scenarios.explorerOptions(scenario, fewBudgets)
   )
