@@ -3,6 +3,8 @@ import { defineWorkspace } from "vitest/config"
 
 const packages = path.join(import.meta.dirname, "packages")
 
+// The Effect 4 edition (packages/taskgroup-effect4) is not listed: it runs on
+// vitest 5 under Node 22 with its own config (`pnpm test:effect4`).
 // Tests run against each package's sources, not its built dist/, so a check
 // never depends on a stale build.
 const alias = [

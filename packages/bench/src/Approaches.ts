@@ -34,6 +34,24 @@ export type ApproachName =
   | "p-map"
   | "promise-all"
   | "worker-pool"
+  | Effect4ApproachName
+
+/**
+ * The Effect 4 cases: the same task through `@volley/taskgroup-effect4`,
+ * Effect 4's `Effect.forEach` and Effect 4's `FiberSet`. They need effect 4,
+ * which this package (on Effect 3) cannot load, so they are built in
+ * packages/taskgroup-effect4/bench and run by its own child entry (see
+ * `Suite.runCase`); their ratios are to Effect 4's `Effect.forEach`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Effect4ApproachName =
+  | "effect4-taskgroup"
+  | "effect4-taskgroup-nocollect"
+  | "effect4-taskgroup-foreach"
+  | "effect4-effect-foreach"
+  | "effect4-fiberset-semaphore"
 
 /**
  * What one run of an approach did: how many tasks ran to completion, and the
@@ -62,7 +80,18 @@ export interface Approach {
   /** Whether it honours the concurrency bound. */
   readonly bounded: boolean
   readonly run: (n: number, concurrency: number) => Promise<RunOutcome>
+  /** Set for the Effect 4 cases, which run in the Effect 4 edition's own child entry, never in this process. */
+  readonly edition?: 4
 }
+
+const effect4Case = (name: Effect4ApproachName, description: string, collects: boolean): Approach => ({
+  name,
+  description: `Effect 4: ${description}`,
+  collects,
+  bounded: true,
+  edition: 4,
+  run: () => Promise.reject(new Error(`${name} runs in packages/taskgroup-effect4/build/bench/case.js`))
+})
 
 /** The task inputs 0..n-1, produced lazily so that no approach is handed a prebuilt array. */
 function* range(n: number): Generator<number> {
@@ -237,7 +266,12 @@ export const all: ReadonlyArray<Approach> = [
         await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker))
         return results
       })
-  }
+  },
+  effect4Case("effect4-taskgroup", "`@volley/taskgroup-effect4`, `createTask` in a loop, `join`, `results`", true),
+  effect4Case("effect4-taskgroup-nocollect", "the createTask loop with `collectResults: false`", false),
+  effect4Case("effect4-taskgroup-foreach", "`TaskGroup.forEach` of `@volley/taskgroup-effect4`", true),
+  effect4Case("effect4-effect-foreach", "Effect 4's `Effect.forEach(items, f, { concurrency })`", true),
+  effect4Case("effect4-fiberset-semaphore", "Effect 4's `FiberSet.run` after `Semaphore.take(1)`", true)
 ]
 
 /**

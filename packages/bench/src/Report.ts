@@ -281,8 +281,27 @@ export const targets = (
       )
     )
   )
+  const effect4PerTask = ([100_000, 1_000_000] as const).flatMap((n) =>
+    ([["effect4-taskgroup", 1], ["effect4-taskgroup-foreach", 0.75]] as const).map(([approach, limit]) =>
+      atMost(
+        `Effect 4 ${
+          approach === "effect4-taskgroup" ? "TaskGroup (createTask loop)" : "TaskGroup.forEach"
+        } µs/task vs Effect 4 Effect.forEach, N = ${count(n)}, results collected`,
+        find(approach, n)?.perTaskVsForEach,
+        limit,
+        `<= ${limit.toFixed(2)}x`
+      )
+    )
+  )
   return [
     ...perTask,
+    ...effect4PerTask,
+    atMost(
+      "Effect 4 TaskGroup peak RSS vs Effect 4 Effect.forEach, N = 1M, results collected",
+      find("effect4-taskgroup", 1_000_000)?.rssVsForEach,
+      1,
+      "<= 1.0x"
+    ),
     atMost(
       "TaskGroup peak RSS vs Effect.forEach, N = 1M, results collected",
       find("taskgroup", 1_000_000)?.rssVsForEach,
@@ -456,7 +475,8 @@ own (\`node dist/case.js <approach> <N> <concurrency>\`) that runs ${config.warm
 tasks with \`performance.now()\`, checks that all N completed and that every collected result sits at its index, and
 reads its peak RSS with \`process.resourceUsage().maxRSS\` (the whole process: Node, the loaded modules and the
 warm-up included). Cases run ${config.rounds} rounds, alternating the order of sizes and approaches; the tables show
-medians. Ratios are to \`effect-foreach\` at the same N and concurrency.
+medians. Ratios are to \`effect-foreach\` at the same N and concurrency; the Effect 4 cases' to
+\`effect4-effect-foreach\`, Effect 4's own.
 
 ${descriptions}
 

@@ -77,8 +77,15 @@ export const runCase = async (
   warmupTasks: number
 ): Promise<CaseResult> =>
   JSON.parse(
-    await runChild("case.js", [approach, String(n), String(concurrency)], { BENCH_WARMUP: String(warmupTasks) })
+    await runChild(effect4Approach(approach) ? effect4Case : "case.js", [approach, String(n), String(concurrency)], {
+      BENCH_WARMUP: String(warmupTasks)
+    })
   ) as CaseResult
+
+/** The Effect 4 edition's child entry, built by this package's `bench` script against effect 4. */
+const effect4Case = path.join("..", "..", "taskgroup-effect4", "build", "bench", "case.js")
+
+const effect4Approach = (name: Approaches.ApproachName) => name.startsWith("effect4-")
 
 type Key = `${string}|${number}|${number}`
 const keyOf = (approach: string, n: number, concurrency: number): Key => `${approach}|${n}|${concurrency}`
@@ -127,7 +134,10 @@ export const runCases = async (
   return cases.map(({ approach, concurrency, n }) => {
     const key = keyOf(approach, n, concurrency)
     const own = medians.get(key)
-    const reference = medians.get(keyOf("effect-foreach", n, concurrency))
+    // each edition against Effect.forEach of its own Effect major
+    const reference = medians.get(
+      keyOf(effect4Approach(approach) ? "effect4-effect-foreach" : "effect-foreach", n, concurrency)
+    )
     return {
       approach,
       n,

@@ -65,9 +65,9 @@ const isFull = !quick && option("sizes", "BENCH_SIZES") === undefined && option(
   option("latency-ms") === undefined
 const write = isFull || flag("write")
 
-const versionOf = (name: string): string => {
+const versionOf = (name: string, from: string = packageDir): string => {
   try {
-    const file = path.join(packageDir, "node_modules", name, "package.json")
+    const file = path.join(from, "node_modules", name, "package.json")
     return (JSON.parse(fs.readFileSync(file, "utf8")) as { readonly version: string }).version
   } catch {
     return "?"
@@ -80,7 +80,11 @@ const machine: Results.Machine = {
   memoryBytes: os.totalmem(),
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
-  versions: Object.fromEntries(["effect", "p-limit", "p-map"].map((name) => [name, versionOf(name)]))
+  versions: {
+    ...Object.fromEntries(["effect", "p-limit", "p-map"].map((name) => [name, versionOf(name)])),
+    // the effect that the Effect 4 cases run on
+    "effect (Effect 4 cases)": versionOf("effect", path.join(packageDir, "..", "taskgroup-effect4"))
+  }
 }
 
 const section = async <A>(

@@ -26,7 +26,10 @@ describe("Report", () => {
         summary("taskgroup", 1_000_000, { perTaskVsForEach: 1.3, rssVsForEach: 0.8, maxRssBytes: 1 }),
         summary("taskgroup-foreach", 1_000_000, { perTaskVsForEach: 0.7, rssVsForEach: 0.5, maxRssBytes: 1 }),
         summary("taskgroup-nocollect", 10_000, { perTaskVsForEach: 1, rssVsForEach: 1, maxRssBytes: 100 }),
-        summary("taskgroup-nocollect", 1_000_000, { perTaskVsForEach: 1, rssVsForEach: 1, maxRssBytes: 125 })
+        summary("taskgroup-nocollect", 1_000_000, { perTaskVsForEach: 1, rssVsForEach: 1, maxRssBytes: 125 }),
+        summary("effect4-taskgroup", 100_000, { perTaskVsForEach: 0.9, rssVsForEach: 1.5, maxRssBytes: 1 }),
+        summary("effect4-taskgroup", 1_000_000, { perTaskVsForEach: 1.1, rssVsForEach: 0.9, maxRssBytes: 1 }),
+        summary("effect4-taskgroup-foreach", 1_000_000, { perTaskVsForEach: 0.6, rssVsForEach: 0.5, maxRssBytes: 1 })
       ]
       const verdicts = Report.targets(
         overhead,
@@ -40,6 +43,12 @@ describe("Report", () => {
         "not measured",
         false,
         true,
+        // the same for the Effect 4 edition, against Effect 4's forEach, and its RSS at 1M
+        true,
+        "not measured",
+        false,
+        true,
+        true,
         // RSS at 1M, RSS flat without collection
         true,
         false,
@@ -49,6 +58,6 @@ describe("Report", () => {
         // the latency-bound createTask loop
         "not measured"
       ])
-      expect(verdicts[5].value).toBe(1.25)
+      expect(verdicts[10].value).toBe(1.25)
     }))
 })

@@ -1,25 +1,27 @@
 /**
- * Random programs over TaskGroups (`explorer/ProgramSpec.ts`): shared
+ * Random programs over TaskGroups (`@volley/taskgroup-scenarios`'s
+ * `ProgramSpec`, the same the Effect 4 edition draws): shared
  * semaphores, several groups, both strategies, backlogs, nested groups,
  * tasks that fork fibers, callers with other runtime flags and annotations,
  * and interruption of producers, of single tasks and of whole scopes.
  *
  * Each program runs twice over:
  * - once by the interleaving explorer on a random schedule and budget, with
- *   every invariant checked at every step;
+ *   every invariant checked at every step (the version-neutral interpreter
+ *   `Programs.program`, through this edition's adapter);
  * - once on the real group and once on the naive reference model
  *   (`reference/ReferenceTaskGroup.ts`), and everything a user can observe
  *   must be the same (`reference/Differential.ts`, which also states the
  *   few differences allowed by design).
  *
- * 1,000 programs run in CI; `npx -y pnpm@10.34.8 test:soak` runs 100,000
- * (or `VOLLEY_SOAK_RUNS`).
+ * 1,000 programs run in CI; `VOLLEY_EDITION=effect3 npx -y pnpm@10.34.8 test:soak`
+ * runs 100,000 (or `VOLLEY_SOAK_RUNS`).
  */
 import { describe, expect, it } from "@effect/vitest"
+import { Programs, ProgramSpec } from "@volley/taskgroup-scenarios"
 import { Effect, Exit, FastCheck } from "effect"
+import { onExplorer } from "./explorer/Edition.js"
 import { runOnce } from "./explorer/Explorer.js"
-import { program, programSpec } from "./explorer/Programs.js"
-import type { ProgramSpec } from "./explorer/ProgramSpec.js"
 import * as Differential from "./reference/Differential.js"
 
 const soakRuns = Number(process.env.VOLLEY_SOAK_RUNS ?? 0)
@@ -28,7 +30,7 @@ const runsPerTest = 2000
 const chunks = soakRuns > 0 ? Math.ceil(soakRuns / runsPerTest) : 1
 
 /** What a user of `adapter` observes of `spec`, with the violations the explorer found on the way. */
-const observed = async <G>(adapter: Differential.Adapter<G>, spec: ProgramSpec) => {
+const observed = async <G>(adapter: Differential.Adapter<G>, spec: ProgramSpec.ProgramSpec) => {
   const result = await runOnce(Differential.observe(adapter, spec), 2048, [])
   return {
     violations: result.violations.map((v) => `${adapter.name}: ${v.invariant}: ${v.detail}`),
@@ -45,13 +47,13 @@ describe("random programs", () => {
     it.effect.prop(
       `every invariant holds for any program, schedule and budget, and a user sees what the reference shows${part}`,
       {
-        spec: programSpec,
+        spec: ProgramSpec.programSpec,
         seed: FastCheck.integer({ min: 1, max: 2 ** 31 - 1 }),
         budget: FastCheck.constantFrom(12, 13, 14, 16, 20, 32, 2048)
       },
       ({ budget, seed, spec }) =>
         Effect.promise(async () => {
-          const explored = await runOnce(program(spec), budget, [], seed)
+          const explored = await runOnce(onExplorer(Programs.program(spec)), budget, [], seed)
           expect(explored.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
           expect(explored.outcome).not.toBe("hang")
           const real = await observed(Differential.real, spec)

@@ -11,6 +11,7 @@
  * every fiber of both to have ended.
  */
 import { TaskGroup } from "@volley/taskgroup"
+import type { GroupSpec, ProgramSpec, TaskSpec } from "@volley/taskgroup-scenarios/ProgramSpec"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -25,7 +26,6 @@ import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import * as Stream from "effect/Stream"
 import * as internal from "../../src/internal/taskGroup.js"
 import type { Harness } from "../explorer/Explorer.js"
-import type { GroupSpec, ProgramSpec, TaskSpec } from "../explorer/ProgramSpec.js"
 import * as Reference from "./ReferenceTaskGroup.js"
 
 /** What the program needs of a TaskGroup; `G` is the implementation's group. */

@@ -1,13 +1,13 @@
 /**
  * Random programs over TaskGroups, as plain data: what groups, tasks and
- * interruptions a program has, and nothing of how it is run. It depends on
- * no Effect internals and on no edition of the TaskGroup, so that the same
- * specs can run, each through an adapter of its own, on the explorer
- * (`Programs.ts`), on the real group against the reference model
- * (`test/reference/Differential.ts`), and on another edition of the
- * TaskGroup.
+ * interruptions a program has, and nothing of how it is run. It imports
+ * neither Effect nor a TaskGroup, only fast-check (the 3.x that Effect 3
+ * re-exports as `FastCheck`), so that both editions draw the same programs:
+ * each runs them through its own adapter (`Programs.ts` here, for the
+ * explorer of either edition) and the Effect 3 edition also on its real
+ * group against the reference model (`test/reference/Differential.ts`).
  */
-import { FastCheck } from "effect"
+import * as FastCheck from "fast-check"
 
 export type FailureStrategy = "collect" | "interrupt"
 

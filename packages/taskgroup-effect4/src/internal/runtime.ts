@@ -1,0 +1,277 @@
+/**
+ * The few places where the Effect 4 TaskGroup touches Effect's fiber, cause
+ * and semaphore machinery. Everything that reads or writes Effect 4's
+ * internals lives here, each use with a plain fallback for when the
+ * internal is missing, and each pinned by a test in `test/Runtime.test.ts`
+ * that fails if Effect changes underneath.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import type * as Scheduler from "effect/Scheduler"
+import * as Scope from "effect/Scope"
+import type * as Semaphore from "effect/Semaphore"
+
+/** @internal */
+export type ExitKind = "succeeded" | "failed" | "interrupted"
+
+/**
+ * A task whose cause holds nothing but interruptions was stopped from
+ * outside; anything else (a typed failure or a defect) is its own failure.
+ *
+ * @internal
+ */
+export const exitKind = (exit: Exit.Exit<unknown, unknown>): ExitKind =>
+  Exit.isSuccess(exit) ? "succeeded" : Cause.hasInterruptsOnly(exit.cause) ? "interrupted" : "failed"
+
+/**
+ * The typed errors in a cause, without its defects and interruptions.
+ *
+ * @internal
+ */
+export const failuresOf = <E>(cause: Cause.Cause<E>): ReadonlyArray<E> =>
+  cause.reasons.filter(Cause.isFailReason).map((reason) => reason.error)
+
+/** @internal */
+export const combineCauses = <E>(causes: readonly [Cause.Cause<E>, ...Array<Cause.Cause<E>>]): Cause.Cause<E> =>
+  causes.reduce((acc, cause) => Cause.combine(acc, cause))
+
+/** @internal */
+export type AnyFiber = Fiber.Fiber<unknown, unknown>
+
+/**
+ * How to start fibers as if they were forked by one caller, as
+ * `Effect.forkChild` starts them: with the caller's whole context (services
+ * and references: annotations, span, scheduler, log level), queued on the
+ * caller's dispatcher rather than run inside the caller's step, but always
+ * interruptible, so that the group can stop what it owns even when
+ * `createTask` was called inside an uninterruptible region, and owned by the
+ * group rather than by the caller.
+ *
+ * Effect 4 keeps all of a fiber's state in its `Context` (there are no
+ * FiberRefs with fork functions and no runtime flags but interruptibility),
+ * and a `Context` is immutable, so a task forked from the caller's context
+ * sees exactly what `Effect.forkChild` would give it, whichever fiber
+ * happens to start it.
+ *
+ * @internal
+ */
+export interface Forker {
+  readonly context: Context.Context<never>
+  readonly dispatcher: Scheduler.SchedulerDispatcher
+  /** Forks `effect`, queued on the caller's dispatcher: it starts after the current step. */
+  readonly fork: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.Fiber<A, E>
+  /**
+   * Makes the fiber for `effect` now, for a caller that starts it with
+   * `start` right after its step, as `Effect.forEach` starts a task in the
+   * step that freed its slot. The fallback cannot split the two, and queues
+   * the fiber on the scheduler instead (its `start` does nothing).
+   */
+  readonly forkUnstarted: <A, E>(effect: Effect.Effect<A, E, any>) => Fiber.Fiber<A, E>
+  readonly start: (fiber: Fiber.Fiber<unknown, unknown>, effect: Effect.Effect<unknown, unknown, any>) => void
+  /** Runs an effect that never suspends (such as a semaphore's release) to its end, as the caller. */
+  readonly runSync: (effect: Effect.Effect<unknown>) => void
+}
+
+const startNothing = () => {}
+
+/** The parts of Effect 4's `FiberImpl` that a fork as the caller needs; each may be missing in another version. */
+interface FiberInternals {
+  readonly constructor: new(context: Context.Context<never>, interruptible: boolean) => FiberInternals
+  readonly evaluate?: (effect: Effect.Effect<unknown, unknown>) => void
+}
+
+/**
+ * Whether `caller` is an Effect 4.1 `FiberImpl` that can start an
+ * unstarted fiber of its class: then a task fiber is made and queued exactly
+ * as `Effect.forkChild` does it (`internal/effect.ts`, `forkUnsafe`), on the
+ * caller's dispatcher, so that the tasks of one caller start in one drain.
+ *
+ * @internal
+ */
+export const canForkAsEffectDoes = (caller: AnyFiber): boolean => {
+  const internals = caller as unknown as FiberInternals
+  return typeof internals.evaluate === "function" && typeof internals.constructor === "function"
+}
+
+/**
+ * The caller's `Forker`. `previous` is returned when the caller's context
+ * and dispatcher are the ones it was made from (the common case of a
+ * loop): a `Context` is immutable, so the same one is the same state, and
+ * nothing else of the caller reaches a task.
+ *
+ * The plain fallback, when the fiber is not as expected, runs the task
+ * through the public `Effect.runForkWith` behind a `yieldNow`, which also
+ * starts it on the scheduler, only on a dispatcher of its own.
+ *
+ * @internal
+ */
+export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker => {
+  const context = caller.context
+  const dispatcher: Scheduler.SchedulerDispatcher = caller.currentDispatcher
+  if (previous !== undefined && previous.context === context && previous.dispatcher === dispatcher) return previous
+  const runFork = Effect.runForkWith(context)
+  const runSync = (effect: Effect.Effect<unknown>) => void runFork(effect)
+  if (canForkAsEffectDoes(caller)) {
+    const FiberImpl = (caller as unknown as FiberInternals).constructor
+    const forkUnstarted = <A, E>(_: Effect.Effect<A, E, any>) =>
+      new FiberImpl(context, true) as unknown as Fiber.Fiber<A, E>
+    const start = (fiber: Fiber.Fiber<unknown, unknown>, effect: Effect.Effect<unknown, unknown, any>) =>
+      (fiber as unknown as FiberInternals).evaluate!(effect as Effect.Effect<unknown, unknown>)
+    return {
+      context,
+      dispatcher,
+      fork: (effect) => {
+        const fiber = forkUnstarted(effect)
+        dispatcher.scheduleTask(() => start(fiber, effect), 0)
+        return fiber
+      },
+      forkUnstarted,
+      start,
+      runSync
+    }
+  }
+  const fork = <A, E>(effect: Effect.Effect<A, E, any>) =>
+    runFork(Effect.andThen(Effect.yieldNow, effect as Effect.Effect<A, E, never>))
+  return {
+    context,
+    dispatcher,
+    fork,
+    forkUnstarted: fork,
+    start: startNothing,
+    runSync
+  }
+}
+
+/** The observer list of Effect 4.1's `FiberImpl`, which `observe` fills without `addObserver`'s extra closure. */
+interface ObservedInternals {
+  _observers: Array<(exit: Exit.Exit<unknown, unknown>) => void> | undefined
+  readonly _exit: Exit.Exit<unknown, unknown> | undefined
+}
+
+/**
+ * Calls `observer` with `fiber`'s exit once it has ended, as
+ * `fiber.addObserver` does, for a fiber that may not have started yet.
+ * `addObserver` also makes a closure to remove the observer, once per call,
+ * which a group that observes each of its million task fibers once never
+ * uses: on an Effect 4.1 fiber that nobody observes yet, the observer list
+ * is set directly (its only reader is the fiber's end, which calls each
+ * observer in turn). Anything else goes through `addObserver`.
+ *
+ * @internal
+ */
+export const observe = <A, E>(fiber: Fiber.Fiber<A, E>, observer: (exit: Exit.Exit<A, E>) => void): void => {
+  const internals = fiber as unknown as Partial<ObservedInternals>
+  if ("_observers" in internals && internals._observers === undefined && internals._exit === undefined) {
+    internals._observers = [observer as (exit: Exit.Exit<unknown, unknown>) => void]
+  } else {
+    fiber.addObserver(observer)
+  }
+}
+
+/**
+ * Interrupts `fiber` without waiting for it, on behalf of the fiber `as`.
+ * On Effect 4.1 a suspended fiber runs its finalizers and exit observers
+ * before this returns: the group calls it only where that re-entry is safe
+ * (see `Steps` in `taskGroup.ts`).
+ *
+ * @internal
+ */
+export const interruptNow = (fiber: AnyFiber, as: number): void => {
+  fiber.interruptUnsafe(as)
+}
+
+/** The fields of Effect 4.1's `SemaphoreImpl` that a try-take reads and writes. */
+interface SemaphoreInternals {
+  readonly free: number
+  taken: number
+  readonly waiters: Set<unknown>
+}
+
+const internalsOf = (semaphore: Semaphore.Semaphore): SemaphoreInternals | undefined => {
+  const internals = semaphore as unknown as Partial<SemaphoreInternals>
+  return typeof internals.free === "number" && typeof internals.taken === "number" &&
+      internals.waiters instanceof Set
+    ? internals as SemaphoreInternals
+    : undefined
+}
+
+/**
+ * Whether `semaphore` is Effect 4.1's own, whose permits can be taken in
+ * the caller's step and in line with its waiters.
+ *
+ * @internal
+ */
+export const isEffectSemaphore = (semaphore: Semaphore.Semaphore): boolean => internalsOf(semaphore) !== undefined
+
+/**
+ * Takes one permit of `semaphore` now if one is free, in the caller's step,
+ * so that no interruption can fall between the take and its use.
+ *
+ * With Effect's own semaphore it does what `take` does when it need not
+ * wait: a permit is free and no waiter is in line before us (a waiter that
+ * was woken keeps its place until it takes its permit). Otherwise it runs
+ * the public `takeIfAvailable` to its end, which never suspends.
+ *
+ * @internal
+ */
+export const tryTakePermit = (semaphore: Semaphore.Semaphore, forker: Forker): boolean => {
+  const internals = internalsOf(semaphore)
+  if (internals !== undefined) {
+    if (internals.free < 1 || internals.waiters.size > 0) return false
+    internals.taken += 1
+    return true
+  }
+  let taken = false
+  forker.runSync(Effect.map(semaphore.takeIfAvailable(1), (ok) => (taken = ok)))
+  return taken
+}
+
+/**
+ * Calls `onPermit` once a permit of `semaphore` has been taken for the
+ * group, and returns how to stop waiting.
+ *
+ * The wait is a fiber of the group's. Effect 4's `take` is not atomic
+ * under interruption: once woken it takes its permits and may then yield
+ * before it returns, and an interruption landing there loses them (the
+ * explorer finds this at a budget of 2). `takeScoped` is: it takes the
+ * permit and adds its release to a scope in one uninterruptible step. So
+ * the fiber takes the permit into a scope of its own and hands it over
+ * uninterruptibly; a stop that comes after the take is seen by the
+ * hand-over, and a fiber interrupted between the two closes the scope, so
+ * the permit is used, or given back, or was never taken. A permit handed
+ * over leaves its scope unclosed: it is the group's to release.
+ *
+ * (Effect 4's waiters are `{ permits, resume }` records woken on a later
+ * scheduler task, whose resume re-checks its place in line; joining them
+ * by hand would tie the group to their shape for little gain over this
+ * fiber, which only a group that shares its semaphore pays, once per wait.)
+ *
+ * @internal
+ */
+export const awaitPermit = (semaphore: Semaphore.Semaphore, forker: Forker, onPermit: () => void): () => void => {
+  let stopped = false
+  const holder = Scope.makeUnsafe()
+  const giveBack = (exit: Exit.Exit<unknown, unknown>) => forker.runSync(Scope.close(holder, exit))
+  const waiter = forker.fork(Effect.uninterruptibleMask((restore) =>
+    Effect.andThen(
+      restore(semaphore.takeScoped(1).pipe(Scope.provide(holder))),
+      Effect.sync(() => {
+        if (stopped) giveBack(Exit.void)
+        else onPermit()
+      })
+    )
+  ))
+  waiter.addObserver((exit) => {
+    if (Exit.isFailure(exit)) giveBack(exit)
+  })
+  return () => {
+    if (stopped) return
+    stopped = true
+    waiter.interruptUnsafe()
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The Effect 4 edition's uses of Effect's internals (`src/internal/runtime.ts`),
+ * each pinned by a test that fails if Effect changes underneath, and the
+ * Effect 4 behaviours the design rests on.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Context, Effect, Exit, Fiber, Option, Scheduler, Semaphore } from "effect"
+import * as runtime from "../src/internal/runtime.js"
+
+const freePermits = (semaphore: Semaphore.Semaphore, permits: number) =>
+  Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome)
+
+const Label = Context.Reference<string>("test/runtime/Label", { defaultValue: () => "none" })
+
+/** A scheduler that counts the tasks its dispatchers are given, and runs them as Effect's own would. */
+const countingScheduler = () => {
+  const inner = new Scheduler.MixedScheduler()
+  const counter = { scheduled: 0 }
+  const scheduler: Scheduler.Scheduler = {
+    executionMode: inner.executionMode,
+    shouldYield: (fiber) => inner.shouldYield(fiber),
+    makeDispatcher: () => {
+      const dispatcher = inner.makeDispatcher()
+      return {
+        scheduleTask: (task, priority) => {
+          counter.scheduled++
+          dispatcher.scheduleTask(task, priority)
+        },
+        flush: () => dispatcher.flush()
+      }
+    }
+  }
+  return { counter, scheduler }
+}
+
+describe("runtime (Effect 4 internals)", () => {
+  it.effect("a fiber of Effect 4.1 can be forked as Effect.forkChild forks one", () =>
+    Effect.withFiber((fiber) => {
+      assert.isTrue(runtime.canForkAsEffectDoes(fiber))
+      return Effect.void
+    }))
+
+  for (const path of ["Effect's own fork", "the public fallback"] as const) {
+    it.effect(`${path}: a task has its caller's context, is interruptible, and starts on the scheduler`, () =>
+      Effect.gen(function*() {
+        const { counter, scheduler } = countingScheduler()
+        const observed = yield* Effect.uninterruptible(
+          Effect.withFiber((caller) => {
+            const forker = runtime.forkerOf(
+              path === "the public fallback"
+                ? {
+                  // a fiber without Effect 4.1's internals: only the public fields
+                  id: caller.id,
+                  context: caller.context,
+                  currentDispatcher: caller.currentDispatcher
+                } as unknown as runtime.AnyFiber
+                : caller,
+              undefined
+            )
+            let ran = false
+            const fiber = forker.fork(Effect.withFiber((child) => {
+              ran = true
+              return Effect.succeed({ label: child.getRef(Label), interruptible: child !== caller })
+            }))
+            // nothing of the task ran inside the caller's step
+            assert.isFalse(ran)
+            assert.isAtLeast(counter.scheduled, 1)
+            return Effect.succeed(fiber)
+          })
+        ).pipe(
+          Effect.provideService(Label, "caller"),
+          Effect.provideService(Scheduler.Scheduler, scheduler)
+        )
+        const exit = yield* Fiber.await(observed)
+        assert.deepStrictEqual(exit, Exit.succeed({ label: "caller", interruptible: true }))
+        // forked inside an uninterruptible region, and still interruptible
+        const forker = yield* Effect.uninterruptible(
+          Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
+        )
+        const never = forker.fork(Effect.never)
+        yield* Effect.yieldNow
+        runtime.interruptNow(never, 0)
+        assert.isTrue(Exit.hasInterrupts(never.pollUnsafe()!))
+      }))
+  }
+
+  it.effect("observe sets an unstarted fiber's observer list directly, and calls the observer once at its end", () =>
+    Effect.withFiber((caller) => {
+      const forker = runtime.forkerOf(caller, undefined)
+      const fiber = forker.forkUnstarted(Effect.succeed(1))
+      const seen: Array<Exit.Exit<number>> = []
+      runtime.observe(fiber, (exit) => seen.push(exit))
+      // the internal path was taken: Effect 4.1's FiberImpl keeps its observers in `_observers`
+      assert.strictEqual((fiber as unknown as { _observers: Array<unknown> })._observers.length, 1)
+      forker.start(fiber, Effect.succeed(1))
+      assert.deepStrictEqual(seen, [Exit.succeed(1)])
+      // an ended fiber, or one observed already, goes through addObserver, which calls at once or adds
+      runtime.observe(fiber, (exit) => seen.push(exit))
+      assert.deepStrictEqual(seen, [Exit.succeed(1), Exit.succeed(1)])
+      const twice = forker.forkUnstarted(Effect.succeed(2))
+      const calls: Array<string> = []
+      runtime.observe(twice, () => calls.push("first"))
+      runtime.observe(twice, () => calls.push("second"))
+      forker.start(twice, Effect.succeed(2))
+      assert.deepStrictEqual(calls, ["first", "second"])
+      return Effect.void
+    }))
+
+  it.effect("interruptUnsafe on a suspended fiber runs its finalizers and observers before it returns", () =>
+    Effect.gen(function*() {
+      const events: Array<string> = []
+      const fiber = yield* Effect.forkChild(
+        Effect.never.pipe(Effect.ensuring(Effect.sync(() => events.push("finalizer"))))
+      )
+      yield* Effect.yieldNow
+      fiber.addObserver(() => events.push("observer"))
+      runtime.interruptNow(fiber, 0)
+      events.push("returned")
+      // this is why the group's steps defer their interrupts (see `Steps` in taskGroup.ts)
+      assert.deepStrictEqual(events, ["finalizer", "observer", "returned"])
+    }))
+
+  it.effect("resuming a suspended fiber runs it inline", () =>
+    Effect.gen(function*() {
+      const events: Array<string> = []
+      let resume: ((effect: Effect.Effect<void>) => void) | undefined
+      const fiber = yield* Effect.forkChild(
+        Effect.andThen(Effect.callback<void>((r) => void (resume = r)), Effect.sync(() => events.push("resumed")))
+      )
+      yield* Effect.yieldNow
+      resume!(Effect.void)
+      events.push("returned")
+      // and why they defer every wake-up of another fiber too
+      assert.deepStrictEqual(events, ["resumed", "returned"])
+      yield* Fiber.join(fiber)
+    }))
+
+  it.effect("tryTakePermit takes exactly one free permit, and none while a waiter is in line", () =>
+    Effect.gen(function*() {
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
+      const semaphore = yield* Semaphore.make(2)
+      assert.isTrue(runtime.isEffectSemaphore(semaphore))
+      assert.isTrue(runtime.tryTakePermit(semaphore, forker))
+      assert.isFalse(yield* freePermits(semaphore, 2))
+      assert.isTrue(yield* freePermits(semaphore, 1))
+      assert.isTrue(runtime.tryTakePermit(semaphore, forker))
+      assert.isFalse(runtime.tryTakePermit(semaphore, forker))
+      // a waiter for two permits is in line: a freed permit is not taken from under it
+      const waiter = yield* Effect.forkChild(semaphore.take(2))
+      yield* Effect.yieldNow
+      yield* semaphore.release(1)
+      assert.isFalse(runtime.tryTakePermit(semaphore, forker))
+      yield* semaphore.release(1)
+      assert.strictEqual(yield* Fiber.join(waiter), 2)
+      yield* semaphore.release(2)
+      assert.isTrue(yield* freePermits(semaphore, 2))
+    }))
+
+  it.effect("tryTakePermit falls back to takeIfAvailable for a semaphore that is not Effect's own", () =>
+    Effect.gen(function*() {
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
+      const inner = yield* Semaphore.make(1)
+      const foreign = { takeIfAvailable: (n: number) => inner.takeIfAvailable(n) } as unknown as Semaphore.Semaphore
+      assert.isFalse(runtime.isEffectSemaphore(foreign))
+      assert.isTrue(runtime.tryTakePermit(foreign, forker))
+      assert.isFalse(runtime.tryTakePermit(foreign, forker))
+      assert.isFalse(yield* freePermits(inner, 1))
+    }))
+
+  it.effect("awaitPermit is handed a released permit, and a stopped wait takes none", () =>
+    Effect.gen(function*() {
+      const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
+      const semaphore = yield* Semaphore.make(1)
+      assert.isTrue(runtime.tryTakePermit(semaphore, forker))
+      let handed = 0
+      const stop = runtime.awaitPermit(semaphore, forker, () => handed++)
+      const stopped = runtime.awaitPermit(semaphore, forker, () => assert.fail("a stopped wait was handed a permit"))
+      yield* Effect.yieldNow
+      stopped()
+      yield* semaphore.release(1)
+      yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      assert.strictEqual(handed, 1)
+      // the permit is held for the group now
+      assert.isFalse(yield* freePermits(semaphore, 1))
+      stop()
+      yield* semaphore.release(1)
+      assert.isTrue(yield* freePermits(semaphore, 1))
+    }))
+
+  it("combineCauses and failuresOf read Effect 4's cause reasons", () => {
+    const cause = runtime.combineCauses([
+      Effect.runSync(Effect.exit(Effect.fail("a"))).pipe((e) => (e as Exit.Failure<never, string>).cause),
+      Effect.runSync(Effect.exit(Effect.die("d"))).pipe((e) => (e as Exit.Failure<never, string>).cause)
+    ])
+    assert.deepStrictEqual(runtime.failuresOf(cause), ["a"])
+    assert.strictEqual(runtime.exitKind(Exit.failCause(cause)), "failed")
+    assert.strictEqual(runtime.exitKind(Exit.interrupt(1)), "interrupted")
+    assert.strictEqual(runtime.exitKind(Exit.succeed(1)), "succeeded")
+  })
+})

@@ -1,0 +1,563 @@
+/**
+ * A deterministic interleaving explorer for TaskGroup scenarios, in the
+ * spirit of Tokio's loom and Java's jcstress.
+ *
+ * A scenario is a small Effect program over one or more groups, run on a
+ * virtual clock. Every fiber it forks runs on the explorer's scheduler,
+ * which decides which runnable fiber goes next at every point where Effect
+ * may switch fibers, and how many operations a fiber may run before it must
+ * yield (the ops-before-yield budget, so that yields land at every step).
+ * The explorer runs the scenario once per schedule: exhaustively (depth
+ * first) over the first choices, then at random over the rest, for each
+ * budget. After each run, and at every scheduler step, it checks the
+ * invariants the TaskGroup guarantees, through `Harness`.
+ *
+ * Time is virtual, as with the `TestClock`, but it is the scheduler that
+ * moves it: once no fiber can run, the clock jumps to the next sleeper and
+ * wakes it. So time passes only when everything is idle, a scenario never
+ * needs to advance the clock itself, and a run in which no fiber can run and
+ * nobody sleeps is a hang, detected at once rather than by a timeout.
+ * (`TestClock.adjust` waits for quiescence with real `setTimeout` turns,
+ * which would cost milliseconds per run.)
+ *
+ * This is the Effect 4 edition's explorer: the same harness and invariants
+ * as the Effect 3 one (packages/taskgroup/test/explorer/Explorer.ts), on
+ * Effect 4's hooks. Effect 4 has no scheduler per fiber call: a `Scheduler`
+ * makes a dispatcher per fiber, and a fiber asks `shouldYield` at every
+ * operation, which is where the explorer learns of it.
+ */
+import { TaskGroup } from "@volley/taskgroup-effect4"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as References from "effect/References"
+import * as Scheduler from "effect/Scheduler"
+import type * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import * as internal from "../../src/internal/taskGroup.js"
+
+/** Picks which of `n` runnable fibers runs next. */
+type Chooser = (n: number) => number
+
+/** A virtual clock: time moves only when the scheduler finds nothing to run. */
+class VirtualClock implements Clock.Clock {
+  now = 0
+  private sleepers: Array<{ readonly at: number; readonly wake: () => void }> = []
+
+  currentTimeMillisUnsafe(): number {
+    return this.now
+  }
+  currentTimeNanosUnsafe(): bigint {
+    return BigInt(this.now) * 1_000_000n
+  }
+  monotonicTimeNanosUnsafe(): bigint {
+    return this.currentTimeNanosUnsafe()
+  }
+  readonly currentTimeMillis = Effect.sync(() => this.now)
+  readonly currentTimeNanos = Effect.sync(() => this.currentTimeNanosUnsafe())
+  readonly monotonicTimeNanos = this.currentTimeNanos
+
+  sleep(duration: Duration.Duration): Effect.Effect<void> {
+    return Effect.callback<void>((resume) => {
+      const sleeper = { at: this.now + Duration.toMillis(duration), wake: () => resume(Effect.void) }
+      const after = this.sleepers.findIndex((other) => other.at > sleeper.at)
+      this.sleepers.splice(after < 0 ? this.sleepers.length : after, 0, sleeper)
+      return Effect.sync(() => {
+        const at = this.sleepers.indexOf(sleeper)
+        if (at >= 0) this.sleepers.splice(at, 1)
+      })
+    })
+  }
+
+  /** Jumps to the next sleeper's instant and wakes everyone due then; false when nobody sleeps. */
+  advance(): boolean {
+    if (this.sleepers.length === 0) return false
+    this.now = Math.max(this.now, this.sleepers[0].at)
+    while (this.sleepers.length > 0 && this.sleepers[0].at <= this.now) this.sleepers.shift()!.wake()
+    return true
+  }
+}
+
+/** Runs fibers one task at a time, in the order a `Chooser` picks. */
+class ExplorerScheduler implements Scheduler.Scheduler {
+  readonly executionMode = "async" as const
+  private readonly runnable: Array<() => void> = []
+  private flushing = false
+  /** Every fiber that ever ran here: all of them must be done at the end. */
+  readonly fibers = new Set<Fiber.Fiber<unknown, unknown>>()
+  steps = 0
+  /** Set when a run took more steps than any scenario needs: something spins, and the run is abandoned. */
+  spinning = false
+  constructor(
+    private readonly choose: Chooser,
+    private readonly budget: number,
+    readonly clock: VirtualClock,
+    private readonly onStep: () => void,
+    private readonly onIdle: () => void
+  ) {}
+
+  shouldYield(fiber: Fiber.Fiber<unknown, unknown>): boolean {
+    this.fibers.add(fiber)
+    return fiber.currentOpCount > this.budget
+  }
+
+  /** Every fiber's dispatcher feeds the one line of runnable tasks. */
+  makeDispatcher(): Scheduler.SchedulerDispatcher {
+    return {
+      scheduleTask: (task) => this.scheduleTask(task),
+      flush: () => {
+        while (this.runnable.length > 0) this.runnable.shift()!()
+      }
+    }
+  }
+
+  private scheduleTask(task: () => void): void {
+    this.runnable.push(task)
+    if (!this.flushing) {
+      this.flushing = true
+      queueMicrotask(this.flush)
+    }
+  }
+
+  private readonly flush = () => {
+    do {
+      while (this.runnable.length > 0) {
+        if (this.steps > maxStepsPerRun) {
+          this.spinning = true
+          this.runnable.length = 0
+          break
+        }
+        const [task] = this.runnable.splice(this.choose(this.runnable.length), 1)
+        this.steps++
+        task()
+        this.onStep()
+      }
+    } while (!this.spinning && this.clock.advance())
+    this.flushing = false
+    this.onIdle()
+  }
+}
+
+/** The record of one scenario run's violations. */
+export interface Violation {
+  readonly invariant: string
+  readonly detail: string
+}
+
+interface TrackedGroup {
+  readonly name: string
+  readonly group: TaskGroup.TaskGroup<any, any>
+  readonly semaphore: Semaphore.Semaphore | undefined
+  readonly concurrency: number | undefined
+  readonly started: Set<number>
+  readonly ended: Set<number>
+  closed: boolean
+  readonly handles: Array<TaskGroup.Task<any, any>>
+  readonly completionsSeen: Array<number>
+  completionsReaderDone: boolean
+  lastChange: TaskGroup.Stats | undefined
+}
+
+/**
+ * What a scenario builds its groups and tasks with, so that the explorer can
+ * check them. Tasks made with `task` record when they start and end.
+ */
+export class Harness {
+  readonly violations: Array<Violation> = []
+  readonly groups: Array<TrackedGroup> = []
+  readonly semaphores: Array<{ readonly semaphore: Semaphore.Semaphore; readonly permits: number }> = []
+  readonly readers: Array<Fiber.Fiber<unknown, unknown>> = []
+  private nextTaskId = 0
+  pendingCreates = 0
+
+  violation(invariant: string, detail: string): void {
+    if (this.violations.length < 20) this.violations.push({ invariant, detail })
+  }
+
+  /** A semaphore whose permits are checked to be all back at the end. */
+  semaphore(permits: number): Semaphore.Semaphore {
+    const semaphore = Semaphore.makeUnsafe(permits)
+    this.semaphores.push({ semaphore, permits })
+    return semaphore
+  }
+
+  /**
+   * A group, tracked: a slow reader of its completions and of its counters
+   * subscribes before any task, and a check runs right after its scope has
+   * closed that every task that started has ended.
+   */
+  group<A, E>(
+    name: string,
+    options: TaskGroup.TaskGroupOptions = {}
+  ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> {
+    // uninterruptible as a whole, so that a group is never tracked without its readers
+    return Effect.uninterruptible(Effect.gen({ self: this }, function*() {
+      const tracked: TrackedGroup = {
+        name,
+        group: undefined as any,
+        semaphore: options.semaphore,
+        concurrency: typeof options.concurrency === "number" ? options.concurrency : undefined,
+        started: new Set(),
+        ended: new Set(),
+        closed: false,
+        handles: [],
+        completionsSeen: [],
+        completionsReaderDone: false,
+        lastChange: undefined
+      }
+      // added before the group, so it runs after the group's own close
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          tracked.closed = true
+          for (const id of tracked.started) {
+            if (!tracked.ended.has(id)) this.violation("tasks end before their group closes", `${name}: task ${id}`)
+          }
+        })
+      )
+      const group = yield* TaskGroup.make<A, E>(options)
+      ;(tracked as { group: TaskGroup.TaskGroup<any, any> }).group = group
+      this.groups.push(tracked)
+      const slowly = Effect.andThen(Effect.yieldNow, Effect.andThen(Effect.yieldNow, Effect.yieldNow))
+      const readCompletions = Stream.runForEach(
+        TaskGroup.completions(group),
+        ({ index }) => Effect.andThen(slowly, Effect.sync(() => tracked.completionsSeen.push(index)))
+      ).pipe(Effect.ensuring(Effect.sync(() => (tracked.completionsReaderDone = true))))
+      const readChanges = Stream.runForEach(
+        TaskGroup.changes(group),
+        (stats) =>
+          Effect.andThen(
+            slowly,
+            Effect.sync(() => {
+              this.checkStats(name, stats)
+              tracked.lastChange = stats
+            })
+          )
+      )
+      this.readers.push(yield* Effect.forkDetach(readCompletions))
+      this.readers.push(yield* Effect.forkDetach(readChanges))
+      // the readers subscribe when they first run: wait for that, so that they must see every event
+      while (internal.debugState(group).subscribers < 2) yield* Effect.yieldNow
+      return group
+    }))
+  }
+
+  /** `created = queued + running + succeeded + failed + interrupted`, at any observation. */
+  checkStats(name: string, stats: TaskGroup.Stats): void {
+    const sum = stats.queued + stats.running + stats.succeeded + stats.failed + stats.interrupted
+    if (stats.created !== sum) {
+      this.violation(
+        "created = queued + running + succeeded + failed + interrupted",
+        `${name}: ${JSON.stringify(stats)}`
+      )
+    }
+  }
+
+  /** A task body that records its start and end for the group's checks. */
+  task<A, E, R>(group: object, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
+    const tracked = this.groups.find((g) => g.group === group)!
+    const id = this.nextTaskId++
+    return Effect.uninterruptibleMask((restore) => {
+      if (tracked.closed) this.violation("no task runs after its group closed", `${tracked.name}: task ${id}`)
+      const state = (tracked.group.toJSON() as { state: string }).state
+      if (state === "failed") this.violation("no task starts on a failed group", `${tracked.name}: task ${id}`)
+      tracked.started.add(id)
+      return Effect.ensuring(restore(effect), Effect.sync(() => tracked.ended.add(id)))
+    })
+  }
+
+  /** `createTask` with a tracked body; counts calls in flight, which must all end. */
+  createTask<A, E, XA extends A, XE extends E, R>(
+    group: TaskGroup.TaskGroup<A, E>,
+    effect: Effect.Effect<XA, XE, R>
+  ): Effect.Effect<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R> {
+    const tracked = this.groups.find((g) => g.group === (group as object))!
+    // counted and uncounted uninterruptibly, so that an interruption cannot fall between the two
+    return Effect.uninterruptibleMask((restore) => {
+      this.pendingCreates++
+      return Effect.tap(
+        Effect.ensuring(
+          restore(TaskGroup.createTask(group, this.task(group, effect))),
+          Effect.sync(() => this.pendingCreates--)
+        ),
+        (task) => Effect.sync(() => tracked.handles.push(task))
+      )
+    })
+  }
+
+  /** Checks made at every scheduler step: counters add up and no limit is exceeded. */
+  checkStep(): void {
+    const runningPerSemaphore = new Map<Semaphore.Semaphore, number>()
+    for (const tracked of this.groups) {
+      const stats = internal.unsafeStats(tracked.group)
+      this.checkStats(tracked.name, stats)
+      if (tracked.concurrency !== undefined && stats.running > tracked.concurrency) {
+        this.violation("running never exceeds the concurrency", `${tracked.name}: ${stats.running}`)
+      }
+      if (tracked.semaphore !== undefined) {
+        runningPerSemaphore.set(tracked.semaphore, (runningPerSemaphore.get(tracked.semaphore) ?? 0) + stats.running)
+      }
+    }
+    for (const { permits, semaphore } of this.semaphores) {
+      if ((runningPerSemaphore.get(semaphore) ?? 0) > permits) {
+        this.violation("a shared semaphore's limit holds across groups", `${runningPerSemaphore.get(semaphore)}`)
+      }
+    }
+  }
+
+  /** Checks made once the scenario has ended. */
+  checkEnd(scheduler: { readonly fibers: Set<Fiber.Fiber<unknown, unknown>> }): void {
+    for (const { permits, semaphore } of this.semaphores) {
+      const free = Effect.runSync(Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome))
+      if (!free) this.violation("every permit is back", `a shared semaphore of ${permits}`)
+    }
+    if (this.pendingCreates !== 0) this.violation("no createTask is left waiting", `${this.pendingCreates} in flight`)
+    for (const tracked of this.groups) {
+      const state = internal.debugState(tracked.group)
+      if (state.phase !== "closed") this.violation("every group closes", `${tracked.name}: ${state.phase}`)
+      if (state.capacity !== undefined && state.free !== state.capacity) {
+        this.violation("every permit is back", `${tracked.name}: ${state.free} of ${state.capacity}`)
+      }
+      if (state.queued + state.producers + state.running + state.joiners !== 0 || state.waitingForPermit) {
+        this.violation("nothing is left in a closed group", `${tracked.name}: ${JSON.stringify(state)}`)
+      }
+      const stats = Effect.runSync(TaskGroup.stats(tracked.group))
+      this.checkStats(tracked.name, stats)
+      if (JSON.stringify(tracked.lastChange) !== JSON.stringify(stats)) {
+        this.violation(
+          "a changes reader ends on the final counters",
+          `${tracked.name}: ${JSON.stringify(tracked.lastChange)} vs ${JSON.stringify(stats)}`
+        )
+      }
+      const exits = Effect.runSync(TaskGroup.exits(tracked.group))
+      exits.forEach(({ index }, i) => {
+        if (i > 0 && exits[i - 1].index >= index) {
+          this.violation("results are in creation order", `${tracked.name}: ${exits.map((e) => e.index)}`)
+        }
+      })
+      for (const handle of tracked.handles) {
+        const exit = Effect.runSync(handle.poll)
+        if (Option.isNone(exit)) {
+          this.violation("every created task ends", `${tracked.name}: task ${handle.index}`)
+          continue
+        }
+        const recorded = exits.find((e) => e.index === handle.index)
+        if (recorded === undefined || !Exit.isExit(recorded.exit) || recorded.exit._tag !== exit.value._tag) {
+          this.violation("each task's outcome is kept at its creation index", `${tracked.name}: task ${handle.index}`)
+        }
+      }
+      const ended = stats.succeeded + stats.failed + stats.interrupted
+      const seen = [...tracked.completionsSeen].sort((a, b) => a - b)
+      if (!tracked.completionsReaderDone || seen.length !== ended || new Set(seen).size !== ended) {
+        this.violation(
+          "a completions reader gets every event from the moment it subscribed",
+          `${tracked.name}: saw ${seen.length} of ${ended}, done ${tracked.completionsReaderDone}`
+        )
+      }
+    }
+    for (const fiber of scheduler.fibers) {
+      if (fiber.pollUnsafe() === undefined) this.violation("no fiber outlives the scenario", `fiber ${fiber.id}`)
+    }
+  }
+}
+
+/** What a scenario returns, for its own assertions: its exit and the virtual time it ended at. */
+export interface Outcome<A, E> {
+  readonly exit: Exit.Exit<A, E>
+  readonly at: number
+}
+
+/** A scenario: builds groups through the harness, and runs on the virtual clock. */
+export type Scenario<A, E> = (harness: Harness) => Effect.Effect<A, E, Scope.Scope>
+
+/** How one run was scheduled, enough to replay it. */
+export interface Schedule {
+  readonly budget: number
+  readonly choices: ReadonlyArray<number>
+  readonly seed: number | undefined
+}
+
+export interface RunResult<A, E> {
+  readonly outcome: Outcome<A, E> | "hang"
+  readonly violations: ReadonlyArray<Violation>
+  readonly schedule: Schedule
+  /** At each scheduler step, how many fibers were runnable. */
+  readonly branching: ReadonlyArray<number>
+}
+
+/** A small, fast, seeded PRNG (mulberry32), so random schedules replay. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = seed
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const maxStepsPerRun = 100_000
+
+/**
+ * Effect 4 counts an operation per primitive and per inlined continuation,
+ * and a yield costs it two or three: below 4 a fiber may do nothing but
+ * yield.
+ */
+export const defaultBudgets: ReadonlyArray<number> = [2, 3, 4, 5, 6, 8, 11, 16, 32, 2048]
+
+/**
+ * Runs `scenario` once on the schedule given by `prefix` (then `seed`, or
+ * first-come first-served) and checks every invariant. A run in which the
+ * scenario can no longer make progress is reported as a hang.
+ */
+export const runOnce = <A, E>(
+  scenario: Scenario<A, E>,
+  budget: number,
+  prefix: ReadonlyArray<number>,
+  seed?: number
+): Promise<RunResult<A, E>> => {
+  const harness = new Harness()
+  const choices: Array<number> = []
+  const branching: Array<number> = []
+  const random = seed === undefined ? undefined : prng(seed)
+  const choose: Chooser = (n) => {
+    const at = choices.length
+    const choice = at < prefix.length ? Math.min(prefix[at], n - 1) : random ? Math.floor(random() * n) : 0
+    choices.push(choice)
+    branching.push(n)
+    return choice
+  }
+  const clock = new VirtualClock()
+  let settled = false
+  let hung: (() => void) | undefined
+  const scheduler = new ExplorerScheduler(choose, budget, clock, () => harness.checkStep(), () => {
+    // nothing can run and nobody sleeps: unless the run has just ended, it never will
+    const steps = scheduler.steps
+    setImmediate(() => {
+      if (!settled && scheduler.steps === steps) hung?.()
+    })
+  })
+  const program = Effect.gen(function*() {
+    const exit = yield* Effect.exit(Effect.scoped(scenario(harness)))
+    const at = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    for (const reader of harness.readers) yield* Fiber.await(reader)
+    return { exit, at }
+  }).pipe(
+    Effect.provideService(Scheduler.Scheduler, scheduler),
+    Effect.provideService(Clock.Clock, clock),
+    Effect.provideService(References.MinimumLogLevel, "None")
+  )
+
+  // A run is all microtasks: it starts on a fresh turn of the event loop, so that many runs in a row never
+  // starve the test runner's own I/O.
+  const turned = new Promise<void>((resolve) => setImmediate(resolve))
+  return turned.then(() =>
+    new Promise((resolve) => {
+      const finish = (outcome: Outcome<A, E> | "hang") => {
+        if (settled) return
+        settled = true
+        if (outcome !== "hang") harness.checkEnd(scheduler)
+        resolve({ outcome, violations: harness.violations, schedule: { budget, choices, seed }, branching })
+      }
+      hung = () => {
+        harness.violation(
+          "the scenario never hangs",
+          scheduler.spinning ? `still running after ${maxStepsPerRun} steps` : "no fiber can run and none sleeps"
+        )
+        finish("hang")
+      }
+      Effect.runPromise(program).then(finish, (error) => {
+        harness.violation("the scenario itself does not die", String(error))
+        finish({ exit: Exit.die(error), at: -1 })
+      })
+    })
+  )
+}
+
+export interface ExploreOptions {
+  /** Ops-before-yield budgets to try; a small budget puts a yield at nearly every step. */
+  readonly budgets?: ReadonlyArray<number>
+  /** Per budget, at most this many runs that each switch fibers at one more place than the first-come order. */
+  readonly switchRuns?: number
+  /** Random schedules per budget. */
+  readonly randomRuns?: number
+  /** Seed of the first random schedule. */
+  readonly seed?: number
+}
+
+export interface Report<A, E> {
+  readonly runs: number
+  readonly failures: ReadonlyArray<RunResult<A, E>>
+  readonly outcomes: ReadonlyArray<Outcome<A, E> | "hang">
+}
+
+/**
+ * Every schedule that differs from `baseline` at exactly one place where the
+ * scheduler could switch fibers, each alternative there once.
+ */
+const oneSwitchFrom = (baseline: RunResult<unknown, unknown>): Array<Array<number>> => {
+  const prefixes: Array<Array<number>> = []
+  baseline.branching.forEach((n, at) => {
+    for (let alternative = 0; alternative < n; alternative++) {
+      if (alternative !== baseline.schedule.choices[at]) {
+        prefixes.push([...baseline.schedule.choices.slice(0, at), alternative])
+      }
+    }
+  })
+  return prefixes
+}
+
+/**
+ * Runs `scenario` under many schedules and budgets and returns every run
+ * that broke an invariant (or hung), with the schedule that replays it:
+ * for each budget, the first-come order, then one run per place where the
+ * scheduler could switch fibers and per fiber it could switch to, then
+ * random schedules. `check` adds the scenario's own expectations.
+ */
+export const explore = async <A, E>(
+  scenario: Scenario<A, E>,
+  check: (outcome: Outcome<A, E>) => string | undefined = () => undefined,
+  options: ExploreOptions = {}
+): Promise<Report<A, E>> => {
+  const budgets = options.budgets ?? defaultBudgets
+  const switchRuns = options.switchRuns ?? 150
+  const randomRuns = options.randomRuns ?? 30
+  let seed = options.seed ?? 1
+  let runs = 0
+  const failures: Array<RunResult<A, E>> = []
+  const outcomes: Array<Outcome<A, E> | "hang"> = []
+  const take = (result: RunResult<A, E>) => {
+    runs++
+    outcomes.push(result.outcome)
+    const own = result.outcome === "hang" ? undefined : check(result.outcome)
+    if (own !== undefined) {
+      failures.push({ ...result, violations: [...result.violations, { invariant: "scenario", detail: own }] })
+    } else if (result.violations.length > 0) failures.push(result)
+  }
+  for (const budget of budgets) {
+    if (failures.length >= 3) break
+    const baseline = await runOnce(scenario, budget, [])
+    take(baseline)
+    const switches = oneSwitchFrom(baseline as RunResult<unknown, unknown>)
+    // spread the runs over the whole schedule when there are more places than runs
+    const stride = Math.max(1, switches.length / switchRuns)
+    for (let i = 0; i < switches.length && failures.length < 3; i += stride) {
+      take(await runOnce(scenario, budget, switches[Math.floor(i)]))
+    }
+    for (let i = 0; i < randomRuns && failures.length < 3; i++) take(await runOnce(scenario, budget, [], seed++))
+  }
+  return { runs, failures, outcomes }
+}
+/** One line per failed run: what broke, and how to replay it. */
+export const describeFailures = (report: Report<unknown, unknown>): string =>
+  report.failures.map((failure) =>
+    `${failure.violations.map((v) => `${v.invariant} (${v.detail})`).join("; ")} ` +
+    `[budget ${failure.schedule.budget}, seed ${failure.schedule.seed}, choices ${
+      failure.schedule.choices.slice(0, 40).join(",")
+    }]` +
+    (failure.outcome !== "hang" && Exit.isFailure(failure.outcome.exit)
+      ? ` exit: ${Cause.pretty(failure.outcome.exit.cause).split("\n")[0]}`
+      : "")
+  ).join("\n")
