@@ -121,7 +121,10 @@ export interface TaskGroupOptions {
  * on). (A group with its own permits may run the next task of the same
  * caller on a fiber that a task left exactly as it was forked, with its
  * FiberRefs forked afresh; nothing of the earlier task reaches the next, and
- * only `Effect.fiberId` can tell.)
+ * only `Effect.fiberId` can tell. So a handle to a task's own fiber, taken
+ * inside it with `Fiber.getCurrentFiber` or `Effect.withFiberRuntime`,
+ * speaks for that task only until it ends: interrupt or await the task
+ * through this `Task` instead.)
  *
  * @since 0.1.0
  * @category models
