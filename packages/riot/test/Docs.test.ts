@@ -28,47 +28,61 @@ const codeBlocks = (markdown: string, language: string) =>
 /** Commands in code: fenced blocks and inline code spans. */
 const codeSpans = (markdown: string) => [...markdown.matchAll(/```[\s\S]*?```|`[^`\n]+`/g)].map((match) => match[0])
 
+/**
+ * Type-checks each block as a module of its own, as it would be in a
+ * reader's project, inside `packageDir` so that its node_modules resolve the
+ * blocks' imports.
+ */
+const compiles = (
+  packageDir: string,
+  blocks: ReadonlyArray<{ readonly name: string; readonly code: string }>,
+  paths: Record<string, Array<string>>,
+  lib: Array<string>
+) => {
+  const dir = fs.mkdtempSync(path.join(packageDir, ".docs-check-"))
+  try {
+    for (const block of blocks) fs.writeFileSync(path.join(dir, `${block.name}.ts`), `${block.code}\nexport {}\n`)
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        extends: "../../../tsconfig.base.json",
+        include: ["*.ts"],
+        compilerOptions: { noEmit: true, composite: false, incremental: false, noUnusedLocals: false, lib, paths }
+      })
+    )
+    const tsc = spawnSync(process.execPath, [tscBin, "-p", dir], { cwd: packageDir, encoding: "utf8" })
+    assert.strictEqual(tsc.stdout + tsc.stderr, "")
+    assert.strictEqual(tsc.status, 0)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe("the guides and the README", () => {
   it("have examples that compile as shown", { timeout: 120_000 }, () => {
-    // inside the package, so that its node_modules resolve the examples' imports
-    const dir = fs.mkdtempSync(path.join(packageDir, ".docs-check-"))
-    try {
-      const files = markdownFiles.flatMap((file) =>
-        codeBlocks(fs.readFileSync(file, "utf8"), "ts").map((code, i) => {
-          const name = path.join(dir, `${path.basename(file, ".md")}-${i}.ts`)
-          // each block is a module of its own, as it would be in a reader's project
-          fs.writeFileSync(name, `${code}\nexport {}\n`)
-          return name
-        })
-      )
-      assert.isAtLeast(files.length, 25)
-
-      fs.writeFileSync(
-        path.join(dir, "tsconfig.json"),
-        JSON.stringify({
-          extends: "../../../tsconfig.base.json",
-          include: ["*.ts"],
-          compilerOptions: {
-            noEmit: true,
-            composite: false,
-            incremental: false,
-            noUnusedLocals: false,
-            paths: {
-              "@volley/riot": ["../src/index.ts"],
-              "@volley/riot/*": ["../src/*.ts"],
-              "@volley/taskgroup": ["../../taskgroup/src/index.ts"],
-              "@volley/mock-server": ["../../mock-server/src/index.ts"],
-              "@volley/cli": ["../../cli/src/index.ts"]
-            }
-          }
-        })
-      )
-      const tsc = spawnSync(process.execPath, [tscBin, "-p", dir], { cwd: packageDir, encoding: "utf8" })
-      assert.strictEqual(tsc.stdout + tsc.stderr, "")
-      assert.strictEqual(tsc.status, 0)
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
+    const blocks = markdownFiles.flatMap((file) =>
+      codeBlocks(fs.readFileSync(file, "utf8"), "ts").map((code, i) => ({
+        name: `${path.basename(file, ".md")}-${i}`,
+        code
+      }))
+    )
+    // The Effect 4 edition's examples compile against Effect 4, inside its own package.
+    const onEffect4 = (code: string) => code.includes("\"@volley/taskgroup-effect4\"")
+    const effect3 = blocks.filter((block) => !onEffect4(block.code))
+    const effect4 = blocks.filter((block) => onEffect4(block.code))
+    assert.isAtLeast(effect3.length, 25)
+    assert.isAtLeast(effect4.length, 1)
+    compiles(packageDir, effect3, {
+      "@volley/riot": ["../src/index.ts"],
+      "@volley/riot/*": ["../src/*.ts"],
+      "@volley/taskgroup": ["../../taskgroup/src/index.ts"],
+      "@volley/mock-server": ["../../mock-server/src/index.ts"],
+      "@volley/cli": ["../../cli/src/index.ts"]
+    }, ["ES2022"])
+    // Effect 4's own types name DOM's CryptoKey, so its users compile with the DOM lib.
+    compiles(path.join(rootDir, "packages", "taskgroup-effect4"), effect4, {
+      "@volley/taskgroup-effect4": ["../src/index.ts"]
+    }, ["ES2022", "DOM"])
   })
 
   it("show the seed example exactly as the file that `npx -y pnpm@10.34.8 seed` runs", () => {
