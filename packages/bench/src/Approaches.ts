@@ -52,6 +52,7 @@ export type Effect4ApproachName =
   | "effect4-taskgroup-foreach"
   | "effect4-effect-foreach"
   | "effect4-fiberset-semaphore"
+  | "effect4-fiber-floor"
 
 /**
  * What one run of an approach did: how many tasks ran to completion, and the
@@ -271,7 +272,12 @@ export const all: ReadonlyArray<Approach> = [
   effect4Case("effect4-taskgroup-nocollect", "the createTask loop with `collectResults: false`", false),
   effect4Case("effect4-taskgroup-foreach", "`TaskGroup.forEach` of `@volley/taskgroup-effect4`", true),
   effect4Case("effect4-effect-foreach", "Effect 4's `Effect.forEach(items, f, { concurrency })`", true),
-  effect4Case("effect4-fiberset-semaphore", "Effect 4's `FiberSet.run` after `Semaphore.take(1)`", true)
+  effect4Case("effect4-fiberset-semaphore", "Effect 4's `FiberSet.run` after `Semaphore.take(1)`", true),
+  effect4Case(
+    "effect4-fiber-floor",
+    "a bare fiber per task with no bookkeeping, the floor of a fiber-per-task design (not a user's choice)",
+    true
+  )
 ]
 
 /**

@@ -18,6 +18,7 @@ export type Effect4ApproachName =
   | "effect4-taskgroup-foreach"
   | "effect4-effect-foreach"
   | "effect4-fiberset-semaphore"
+  | "effect4-fiber-floor"
 
 export interface RunOutcome {
   readonly completed: number
@@ -66,6 +67,32 @@ const taskGroupLoop = (collectResults: boolean) => (n: number, concurrency: numb
     })).pipe(Effect.orDie)
   )
 
+/**
+ * The floor of any design that gives each task a fiber of its own, as the
+ * Effect 4 edition does: a fiber per item, forked where a finished item
+ * frees its slot, its result kept at its index, and nothing else: no
+ * caller's services, no group state, no interruption, no failure handling.
+ * It is not something a user would pick; it shows how far below Effect 4's
+ * `Effect.forEach` a fiber per task can go at all.
+ */
+const fiberFloor = (counter: Counter, n: number, concurrency: number): Effect.Effect<ReadonlyArray<number>> =>
+  Effect.callback<ReadonlyArray<number>>((resume) => {
+    const results = new Array<number>(n)
+    let next = 0
+    let done = 0
+    const forkNext = (): void => {
+      const index = next++
+      Effect.runFork(effectTask(counter, index)).addObserver((exit) => {
+        if (exit._tag === "Success") results[index] = exit.value
+        done++
+        if (next < n) forkNext()
+        else if (done === n) resume(Effect.succeed(results))
+      })
+    }
+    if (n === 0) return resume(Effect.succeed(results))
+    for (let slot = 0; slot < concurrency && next < n; slot++) forkNext()
+  })
+
 export const all: ReadonlyArray<Effect4Approach> = [
   { name: "effect4-taskgroup", collects: true, run: taskGroupLoop(true) },
   { name: "effect4-taskgroup-nocollect", collects: false, run: taskGroupLoop(false) },
@@ -106,5 +133,10 @@ export const all: ReadonlyArray<Effect4Approach> = [
           return results
         }))
       )
+  },
+  {
+    name: "effect4-fiber-floor",
+    collects: true,
+    run: (n, concurrency) => runEffect((counter) => fiberFloor(counter, n, concurrency))
   }
 ]
