@@ -160,6 +160,8 @@ describe("the published packages", () => {
         const first = await pack(name)
         assert.include(first.listing, "package/dist/index.js", `${name} is packed with its build`)
         assert.include(first.listing, "package/dist/index.d.ts", `${name} is packed with its types`)
+        // the build info lives in dist/, so that a deleted dist/ is rebuilt, but it is no part of the package
+        assert.notOk(first.listing.some((file) => file.endsWith(".tsbuildinfo")), `${name} ships no build info`)
         // Packed again from the tree the first pack left, its dist/ replaced by what a deleted source
         // leaves: the build info says everything is up to date, and the pack must build afresh anyway.
         const dist = path.join(tree, "packages", name, "dist")
