@@ -1,28 +1,47 @@
 /**
- * Random programs over Effect 4 TaskGroups, each run once by the Effect 4
- * interleaving explorer on a random schedule and budget, with every
- * invariant checked at every step. The programs, their specs and their
- * interpreter are the version-neutral ones of `@volley/taskgroup-scenarios`,
- * the same the Effect 3 edition runs, through this edition's adapter.
+ * Random programs over Effect 4 TaskGroups. The programs, their specs and
+ * their interpreter are the version-neutral ones of
+ * `@volley/taskgroup-scenarios`, the same the Effect 3 edition runs. Each
+ * program runs twice over:
+ * - once by the Effect 4 interleaving explorer on a random schedule and
+ *   budget, with every invariant checked at every step (through this
+ *   edition's adapter);
+ * - once on the real group and once on the naive reference model
+ *   (`reference/ReferenceTaskGroup.ts`), and everything a user can observe
+ *   must be the same (`reference/Differential.ts`, which also states the
+ *   few differences allowed by design).
  *
  * 1,000 programs run in CI; `VOLLEY_EDITION=effect4 npx -y pnpm@10.34.8 test:soak`
  * runs 100,000 (or `VOLLEY_SOAK_RUNS`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Programs, ProgramSpec } from "@volley/taskgroup-scenarios"
+import * as Exit from "effect/Exit"
 import * as FastCheck from "fast-check"
 import { onExplorer } from "./explorer/Edition.js"
 import { defaultBudgets, runOnce } from "./explorer/Explorer.js"
+import * as Differential from "./reference/Differential.js"
 
 const soakRuns = Number(process.env.VOLLEY_SOAK_RUNS ?? 0)
 /** A soak runs as several tests of this many programs, so that no one test runs for many minutes. */
 const runsPerTest = 2000
 const chunks = soakRuns > 0 ? Math.ceil(soakRuns / runsPerTest) : 1
 
+/** What a user of `adapter` observes of `spec`, with the violations the explorer found on the way. */
+const observed = async <G>(adapter: Differential.Adapter<G>, spec: ProgramSpec.ProgramSpec) => {
+  const result = await runOnce(Differential.observe(adapter, spec), 2048, [])
+  return {
+    violations: result.violations.map((v) => `${adapter.name}: ${v.invariant}: ${v.detail}`),
+    observed: result.outcome === "hang" ? "hang" : Exit.isSuccess(result.outcome.exit)
+      ? result.outcome.exit.value
+      : `died: ${String(result.outcome.exit.cause)}`
+  }
+}
+
 describe("random programs (Effect 4)", () => {
   for (let chunk = 0; chunk < chunks; chunk++) {
     it(
-      `every invariant holds for any program, schedule and budget${
+      `every invariant holds for any program, schedule and budget, and a user sees what the reference shows${
         chunks > 1 ? ` (part ${chunk + 1} of ${chunks})` : ""
       }`,
       { timeout: 600_000 },
@@ -36,6 +55,11 @@ describe("random programs (Effect 4)", () => {
               const result = await runOnce(onExplorer(Programs.program(spec)), budget, [], seed)
               expect(result.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
               expect(result.outcome).not.toBe("hang")
+              const real = await observed(Differential.real, spec)
+              const reference = await observed(Differential.reference, spec)
+              expect([...real.violations, ...reference.violations].join("\n")).toBe("")
+              // as JSON, so that a failure shows a line-by-line diff
+              expect(JSON.stringify(real.observed, null, 1)).toBe(JSON.stringify(reference.observed, null, 1))
             }
           ),
           { numRuns: soakRuns > 0 ? Math.min(runsPerTest, soakRuns - chunk * runsPerTest) : 1000 }

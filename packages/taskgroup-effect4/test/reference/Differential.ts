@@ -1,0 +1,456 @@
+/**
+ * Runs a `ProgramSpec` on an Effect 4 implementation of the TaskGroup,
+ * through an adapter, and returns everything a user of it can observe, as
+ * plain data: what `run` and `join` return, every task's outcome, the order
+ * of completions, what each task sees when it starts (a reference set by its
+ * caller, log annotations, a service, the current span, the scheduler's
+ * yield setting), how each producer ended and whether its iterator was
+ * closed. The differential test runs each spec on the real group and on
+ * `ReferenceTaskGroup`, on the explorer's scheduler and virtual clock in
+ * first-come order, and requires the two to be equal, and every fiber of
+ * both to have ended.
+ *
+ * It is the Effect 3 edition's comparison (packages/taskgroup/test/reference)
+ * in Effect 4's terms: Effect 4 has no FiberRefs with fork functions and no
+ * runtime flags, so a task's view of its caller is a `Context.Reference`,
+ * a service and `Scheduler.PreventSchedulerYield` (which a caller that turns
+ * off yielding sets), and there is no per-fiber value that a reused fiber
+ * could carry from one task to another, since no fiber is reused here.
+ */
+import { TaskGroup } from "@volley/taskgroup-effect4"
+import type { GroupSpec, ProgramSpec, TaskSpec } from "@volley/taskgroup-scenarios/ProgramSpec"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as References from "effect/References"
+import * as Scheduler from "effect/Scheduler"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import * as internal from "../../src/internal/taskGroup.js"
+import type { Harness } from "../explorer/Explorer.js"
+import * as Reference from "./ReferenceTaskGroup.js"
+
+/** What the program needs of a TaskGroup; `G` is the implementation's group. */
+export interface Adapter<G> {
+  readonly name: string
+  readonly run: (
+    body: (group: G) => Effect.Effect<unknown, unknown>,
+    options: TaskGroup.TaskGroupOptions
+  ) => Effect.Effect<TaskGroup.Summary<unknown, unknown>, unknown>
+  readonly createTask: (
+    group: G,
+    effect: Effect.Effect<unknown, unknown>
+  ) => Effect.Effect<
+    { readonly index: number; readonly interrupt: Effect.Effect<void> },
+    TaskGroup.TaskGroupClosedError
+  >
+  readonly feed: (
+    group: G,
+    items: Iterable<TaskSpec>,
+    f: (item: TaskSpec, index: number) => Effect.Effect<unknown, unknown>,
+    options: TaskGroup.TaskGroupOptions
+  ) => Effect.Effect<void, TaskGroup.TaskGroupClosedError>
+  readonly join: (group: G) => Effect.Effect<void, unknown>
+  /**
+   * Starts watching the group's completions, before any task, and returns
+   * how to read what it saw: `(instant, index)` in completion order. The
+   * real group's are read from `completions`, and every `changes` value is
+   * checked as it comes.
+   */
+  readonly watch: (group: G, harness: Harness) => Effect.Effect<() => ReadonlyArray<readonly [number, number]>>
+}
+
+export const real: Adapter<TaskGroup.TaskGroup<unknown, unknown>> = {
+  name: "TaskGroup",
+  run: (body, options) => TaskGroup.run(body, options),
+  createTask: (group, effect) => TaskGroup.createTask(group, effect),
+  feed: (group, items, f) => internal.feed(group, items, f),
+  join: TaskGroup.join,
+  watch: (group, harness) =>
+    Effect.gen(function*() {
+      const seen: Array<readonly [number, number]> = []
+      const limit = (yield* Effect.sync(() => internal.debugState(group))).capacity
+      const readCompletions = Stream.runForEach(TaskGroup.completions(group), ({ index }) =>
+        Effect.map(Clock.currentTimeMillis, (at) => {
+          seen.push([at, index])
+        }))
+      const readChanges = Stream.runForEach(TaskGroup.changes(group), (stats) =>
+        Effect.sync(() => {
+          harness.checkStats("differential", stats)
+          if (limit !== undefined && stats.running > limit) {
+            harness.violation("running never exceeds the concurrency", JSON.stringify(stats))
+          }
+        }))
+      harness.readers.push(yield* Effect.forkDetach(readCompletions))
+      harness.readers.push(yield* Effect.forkDetach(readChanges))
+      while (internal.debugState(group).subscribers < 2) {
+        yield* Effect.yieldNow
+      }
+      return () =>
+        seen
+    })
+}
+
+export const reference: Adapter<Reference.ReferenceGroup<unknown, unknown>> = {
+  name: "reference",
+  run: (body, options) => Reference.run(body, options),
+  createTask: Reference.createTask,
+  feed: (group, items, f, options) =>
+    Reference.feed(group, items, f, {
+      pullWithPermit: options.semaphore === undefined && typeof options.concurrency === "number"
+    }),
+  join: Reference.join,
+  watch: (group) => Effect.succeed(() => group.completions.map(({ at, index }) => [at, index] as const))
+}
+
+/*
+ * Where the real group may differ from the reference by design, and how the
+ * comparison allows it. This is the one place that says so.
+ *
+ * - The backlog: with room in it, the real `createTask` returns before its
+ *   task holds a permit, so a producer runs ahead (and its later tasks get
+ *   other indices and creation instants) and a full backlog wakes its
+ *   producer only once it has drained to half. The reference has no backlog,
+ *   so both run with `backlog: 0`; the backlog is covered by the explorer's
+ *   invariants, which run the same specs with it.
+ * - Timing within one instant: which of two things that happen in the same
+ *   virtual instant happens first is the scheduler's choice, and the two
+ *   implementations take different numbers of steps, so two producers that
+ *   call `createTask` in one instant may be served in either order, and
+ *   tasks that end in one instant in any order. So every time in a spec is
+ *   spread out: a whole number of `unit`s plus an offset of its own, drawn
+ *   from the name of what it times (`offsetOf`), so that no two independent
+ *   events fall in the same instant (a sum of offsets matching another is
+ *   about as likely as a 32-bit hash collision). Completions are still
+ *   compared instant by instant, as sets, for the events one event causes
+ *   at once (a group's failure interrupting its tasks).
+ * - When `forEach` asks for the next item: a group with its own permits
+ *   asks only once a permit is free for it, where a `createTask` loop asks
+ *   first and then waits. The reference's `feed` does the same (see there),
+ *   so that how many items were pulled, and whether they ran out before an
+ *   interruption, compare.
+ * - Which of two callers in the same instant gets the lower index: so
+ *   tasks are compared by name (which producer, which position), not by
+ *   index, and a summary's lists in name order; that they are in creation
+ *   order is the explorer's invariant.
+ * - Who a freed permit goes to: a `forEach` in a group with its own
+ *   permits takes one only when no `createTask` call waits for it (its items
+ *   are in line behind every waiting call), where the reference serves its
+ *   callers first come, first served. So a `forEach` producer that shares
+ *   such a group with other callers (another producer, a task that creates
+ *   a task) runs as a `createTask` loop here (`asForEachHere`); the
+ *   explorer runs the mix.
+ * - Who a shared semaphore's freed permit goes to: a group waits in the
+ *   semaphore's line once, for its queue and its waiting callers together,
+ *   so a caller that joins a group already waiting is served from the
+ *   group's place in the line, ahead of other groups' callers that came
+ *   before it; the reference's callers each wait in the line. So each group
+ *   here gets a semaphore of its own, with the spec's permits (the
+ *   semaphore's path is the same); the explorer runs groups sharing one.
+ * - Fiber ids and the order of a cause's reasons: an interruption's fiber
+ *   id and which reason comes first are not compared; a cause is compared
+ *   as the sorted lists of its failures and defects, and whether it holds
+ *   an interruption.
+ * - The warning a failed task logs under `collect` is not compared: the
+ *   reference does not log.
+ */
+/** Longer than any sum of offsets, which stay below 2^32 each, and small enough that times stay exact integers. */
+const unit = 1e12
+/**
+ * An offset below 2^32 of its own for what `name` times: FNV-1a, then
+ * MurmurHash3's finalizer, without which names that differ in one letter
+ * get offsets a multiple of FNV's prime apart, and sums of them meet.
+ */
+const offsetOf = (name: string): number => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193)
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b)
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35)
+  return ((hash ^ (hash >>> 16)) >>> 0) + 1
+}
+
+/** `self`, stopped `units` later (at an instant of its own, named by `name`) unless it has ended. */
+const interruptedAfter =
+  (units: number | undefined, name: string) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A | Option.Option<A>, E, R> =>
+    units === undefined ? self : Effect.timeoutOption(self, units * unit + offsetOf(name))
+
+/** See the differences allowed above: a `forEach` alone in a group with its own permits, or beside any producer otherwise. */
+const asForEachHere = (group: GroupSpec, producer: GroupSpec["producers"][number]): boolean =>
+  producer.asForEach &&
+  (group.limit.kind !== "own" ||
+    (group.producers.length === 1 && producer.tasks.every((task) => !task.spawnsSibling)))
+
+const Caller = Context.Reference<string>("differential/Caller", { defaultValue: () => "none" })
+class Producer extends Context.Service<Producer, string>()("differential/Producer") {}
+
+interface Seen {
+  readonly caller: string
+  readonly annotations: Record<string, unknown>
+  readonly producer: string | undefined
+  readonly span: string | undefined
+  readonly preventsYield: boolean
+  nested?: unknown
+}
+
+const normalizeError = (u: unknown): unknown =>
+  Cause.isCause(u)
+    ? normalizeCause(u)
+    : typeof u === "object" && u !== null && "_tag" in u && u._tag === "TaskGroupClosedError"
+    ? `TaskGroupClosedError(${(u as TaskGroup.TaskGroupClosedError).reason})`
+    : u
+
+const failuresOf = (cause: Cause.Cause<unknown>) => cause.reasons.filter(Cause.isFailReason).map((r) => r.error)
+const defectsOf = (cause: Cause.Cause<unknown>) => cause.reasons.filter(Cause.isDieReason).map((r) => r.defect)
+
+const normalizeCause = (cause: Cause.Cause<unknown>) => ({
+  failures: failuresOf(cause).map(normalizeError).map(String).sort(),
+  defects: defectsOf(cause).map(normalizeError).map(String).sort(),
+  interrupted: Cause.hasInterrupts(cause)
+})
+
+const normalizeExit = (exit: Exit.Exit<unknown, unknown>) =>
+  Exit.isSuccess(exit) ? { value: normalizeValue(exit.value) } : normalizeCause(exit.cause)
+
+const normalizeValue = (value: unknown): unknown =>
+  typeof value === "object" && value !== null && "results" in value && "exits" in value
+    ? normalizeSummary(value as TaskGroup.Summary<unknown, unknown>)
+    : value
+
+const normalizeSummary = (summary: TaskGroup.Summary<unknown, unknown>) => ({
+  results: summary.results,
+  failures: summary.failures.map(({ cause, index }) => ({ index, cause: normalizeCause(cause) })),
+  exits: summary.exits.map(({ exit, index }) => ({ index, exit: normalizeExit(exit) })),
+  stats: summary.stats
+})
+
+/** Completions, instant by instant, each instant's tasks sorted. */
+const byInstant = (seen: ReadonlyArray<readonly [number, string]>) => {
+  const instants = new Map<number, Array<string>>()
+  for (const [at, id] of seen) instants.set(at, [...(instants.get(at) ?? []), id])
+  return [...instants].map(([at, ids]) => [at, ids.sort()] as const)
+}
+
+/**
+ * Names an index by its task: from the handle `createTask` returned, or
+ * from what the task ended with (each task succeeds, fails or dies with its
+ * own name). A task of a `forEach` interrupted before it ended is `?`.
+ */
+const identify = (identities: ReadonlyMap<number, string>, ran: Exit.Exit<unknown, unknown>) => {
+  const known = new Map(identities)
+  const summary = summaryOf(ran)
+  for (const { exit, index } of typeof summary === "object" ? summary.exits : []) {
+    const named = Exit.isSuccess(exit)
+      ? exit.value
+      : [...failuresOf(exit.cause), ...defectsOf(exit.cause)].find((u) => typeof u === "string")
+    if (typeof named === "string") known.set(index, named)
+  }
+  return (index: number) => known.get(index) ?? "?"
+}
+
+/** What a group's `run`, perhaps under `Effect.timeoutOption`, returned, if it succeeded. */
+const summaryOf = (ran: Exit.Exit<unknown, unknown>): TaskGroup.Summary<unknown, unknown> | "timed out" | undefined => {
+  if (Exit.isFailure(ran)) return undefined
+  const value = ran.value
+  if (Option.isOption(value)) {
+    return Option.isSome(value)
+      ? value.value as TaskGroup.Summary<unknown, unknown>
+      : "timed out"
+  }
+  return value as TaskGroup.Summary<unknown, unknown>
+}
+
+/** A summary with each index replaced by its task's name, in name order. */
+const byIdentity = (summary: ReturnType<typeof normalizeSummary>, identityOf: (index: number) => string) => ({
+  results: [...summary.results].map(String).sort(),
+  failures: summary.failures.map(({ cause, index }) => ({ task: identityOf(index), cause })).sort(byTask),
+  exits: summary.exits.map(({ exit, index }) => ({ task: identityOf(index), exit })).sort(byTask),
+  stats: summary.stats
+})
+
+const byTask = (
+  a: { readonly task: string; readonly exit?: unknown },
+  b: { readonly task: string; readonly exit?: unknown }
+) => {
+  const ka = a.task + JSON.stringify(a.exit)
+  const kb = b.task + JSON.stringify(b.exit)
+  return ka < kb ? -1 : ka > kb ? 1 : 0
+}
+
+export interface Observed {
+  readonly groups: ReadonlyArray<unknown>
+  readonly tasks: Record<string, Seen>
+}
+
+/** Runs `spec` on the implementation behind `adapter`, and returns what a user can observe. */
+export const observe = <G>(adapter: Adapter<G>, spec: ProgramSpec) => (harness: Harness) =>
+  Effect.gen(function*() {
+    const tasks: Record<string, Seen> = {}
+
+    const body = (id: string, task: TaskSpec, group: G): Effect.Effect<unknown, unknown> =>
+      Effect.gen(function*() {
+        const seen: Seen = {
+          caller: yield* Caller,
+          annotations: { ...yield* References.CurrentLogAnnotations },
+          producer: Option.getOrUndefined(yield* Effect.serviceOption(Producer)),
+          span: Option.getOrUndefined(Option.map(yield* Effect.option(Effect.currentSpan), (span) => span.name)),
+          preventsYield: yield* Scheduler.PreventSchedulerYield
+        }
+        tasks[id] = seen
+        if (task.forksChild) yield* Effect.forkChild(Effect.never)
+        if (task.spawnsSibling) {
+          const sibling: TaskSpec = { ...task, spawnsSibling: false, nested: undefined, interruptAfter: undefined }
+          yield* Effect.forkChild(Effect.andThen(
+            Effect.sleep(offsetOf(`sibling of ${id}`)),
+            Effect.ignore(adapter.createTask(group, body(`${id}+`, sibling, group)))
+          ))
+        }
+        if (task.nested !== undefined) {
+          const nested = task.nested
+          seen.nested = normalizeExit(
+            yield* Effect.exit(adapter.run(
+              (inner) =>
+                Effect.forEach(nested, (child, i) => adapter.createTask(inner, body(`${id}/${i}`, child, inner)), {
+                  discard: true
+                }),
+              { concurrency: 2, backlog: 0 }
+            ))
+          )
+        }
+        yield* Effect.sleep(task.duration * unit + offsetOf(`duration of ${id}`))
+        switch (task.outcome) {
+          case "succeed":
+            return id
+          case "fail":
+            return yield* Effect.fail(id)
+          case "die":
+            return yield* Effect.die(id)
+          case "interrupt":
+            return yield* Effect.interrupt
+          case "long":
+            return yield* Effect.as(Effect.sleep(100 * unit), id)
+        }
+      })
+
+    const asCaller = (task: TaskSpec, id: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+      task.caller === "noYielding"
+        ? Effect.provideService(effect, Scheduler.PreventSchedulerYield, true)
+        : task.caller === "annotated"
+        ? Effect.annotateLogs(effect, "task", id)
+        : effect
+
+    const runGroup = (groupSpec: GroupSpec, g: number) =>
+      Effect.gen(function*() {
+        const producers: Array<unknown> = []
+        /** Which task each index was given to, as far as the program can tell (see `byIdentity`). */
+        const identities = new Map<number, string>()
+        let joined: unknown = "not joined"
+        let completions: () => ReadonlyArray<readonly [number, number]> = () => []
+        const options: TaskGroup.TaskGroupOptions = {
+          strategy: groupSpec.strategy,
+          backlog: 0,
+          ...(groupSpec.limit.kind === "own"
+            ? { concurrency: groupSpec.limit.concurrency }
+            : groupSpec.limit.kind === "shared"
+            ? { semaphore: Semaphore.makeUnsafe(spec.semaphores[groupSpec.limit.semaphore]) }
+            : {})
+        }
+        const produce = (group: G, producer: GroupSpec["producers"][number], p: number) => {
+          const name = `g${g}.p${p}`
+          const taskId = (k: number) => `${name}.t${k}`
+          const outcome = { creates: [] as Array<unknown>, iterator: undefined as unknown, exit: undefined as unknown }
+          producers.push(outcome)
+          const createAll = asForEachHere(groupSpec, producer)
+            ? Effect.suspend(() => {
+              const state = { pulled: 0, ranOut: false, closed: false }
+              outcome.iterator = state
+              const items = function*() {
+                try {
+                  for (const task of producer.tasks) {
+                    state.pulled++
+                    yield task
+                  }
+                  state.ranOut = true
+                } finally {
+                  state.closed = true
+                }
+              }
+              return adapter.feed(group, items(), (task, k) => body(taskId(k), task, group), options)
+            })
+            : Effect.forEach(producer.tasks, (task, k) =>
+              Effect.exit(asCaller(task, taskId(k))(adapter.createTask(group, body(taskId(k), task, group)))).pipe(
+                Effect.flatMap((exit) => {
+                  if (Exit.isSuccess(exit)) identities.set(exit.value.index, taskId(k))
+                  outcome.creates.push(Exit.isSuccess(exit) ? "created" : normalizeExit(exit))
+                  if (Exit.isFailure(exit)) {
+                    return exit
+                  }
+                  if (task.interruptAfter === undefined) {
+                    return Effect.void
+                  }
+                  return Effect.asVoid(Effect.forkDetach(Effect.andThen(
+                    Effect.sleep(task.interruptAfter * unit + offsetOf(`interruption of ${taskId(k)}`)),
+                    exit.value.interrupt
+                  )))
+                })
+              ), { discard: true })
+          // producers start at instants of their own, so that none races another for the first permit
+          return Effect.andThen(Effect.sleep(offsetOf(`start of ${name}`)), createAll).pipe(
+            Effect.provideService(Caller, name),
+            Effect.annotateLogs("producer", name),
+            Effect.provideService(Producer, name),
+            Effect.withSpan(name),
+            interruptedAfter(producer.interruptAfter, `interruption of ${name}`),
+            Effect.exit,
+            Effect.map((exit) => {
+              outcome.exit = normalizeExit(exit)
+            })
+          )
+        }
+        const ran = yield* adapter.run(
+          (group) =>
+            Effect.gen(function*() {
+              completions = yield* adapter.watch(group, harness)
+              const fibers = yield* Effect.forEach(
+                groupSpec.producers,
+                (producer, p) =>
+                  Effect.forkChild(produce(group, producer, p))
+              )
+              yield* Fiber.joinAll(fibers)
+              if (groupSpec.joins) {
+                joined = normalizeExit(yield* Effect.exit(adapter.join(group)))
+              }
+            }),
+          options
+        ).pipe(
+          interruptedAfter(groupSpec.interruptScopeAfter, `interruption of group ${g}`),
+          Effect.exit
+        )
+        const identityOf = identify(identities, ran)
+        const summary = summaryOf(ran)
+        return {
+          run: summary === undefined
+            ? normalizeExit(ran)
+            : summary === "timed out"
+            ? summary
+            : { summary: byIdentity(normalizeSummary(summary), identityOf) },
+          joined,
+          producers,
+          // read once every reader has drained (see the end of `observe`)
+          completions: () =>
+            byInstant(completions().map(([at, index]) => [at, identityOf(index)] as const))
+        }
+      })
+
+    const ran = yield* Effect.all(spec.groups.map(runGroup), { concurrency: "unbounded" })
+    // a stream reader may still hold completions it has not handed on when its group has closed
+    yield* Fiber.awaitAll(harness.readers)
+    const groups = ran.map((group) => ({ ...group, completions: group.completions() }))
+    // by task, not in the order they started, which within an instant is the scheduler's
+    const byTask = Object.fromEntries(Object.entries(tasks).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+    return { groups, tasks: byTask } satisfies Observed
+  })
