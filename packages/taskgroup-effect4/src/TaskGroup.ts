@@ -487,7 +487,8 @@ export const completions: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<TaskExi
  * itself interrupts the tasks and is `run`'s failure. A
  * `TaskGroupClosedError` is never a failure of `run`, as its type says: the
  * group's own, from a body stopped by the group's failure, gives way to that
- * failure, and another group's becomes a defect.
+ * failure, and any other (another group's, or the group's own beside another
+ * failure of the body) becomes a defect.
  *
  * @example
  * ```ts

@@ -410,6 +410,25 @@ describe("TaskGroup (Effect 4)", () => {
           assert.isTrue(Cause.hasDies(exit.cause))
         }
       }))
+
+    it.effect("the group's own TaskGroupClosedError beside a failure of the body is a defect, as run's type says", () =>
+      Effect.gen(function*() {
+        const exit = yield* Effect.exit(TaskGroup.run(
+          (group: TaskGroup.TaskGroup<number, string>) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, Effect.fail("task"))
+              yield* Effect.ignore(TaskGroup.join(group))
+              const refused = yield* Effect.flip(TaskGroup.createTask(group, Effect.succeed(1)))
+              return yield* Effect.failCause(Cause.combine(Cause.fail(refused), Cause.fail("body")))
+            }),
+          { strategy: "interrupt" }
+        ))
+        assert.isTrue(Exit.isFailure(exit))
+        if (Exit.isFailure(exit)) {
+          assert.deepStrictEqual(errorsOf(exit.cause), ["body"])
+          assert.isTrue(Cause.hasDies(exit.cause))
+        }
+      }))
   })
 
   describe("forEach", () => {

@@ -496,8 +496,8 @@ export const completions: <A, E>(self: TaskGroup<A, E>) => Stream.Stream<TaskExi
  *
  * `run` never fails with a `TaskGroupClosedError`, as its type says: its own
  * group's can only come from the group's failure, which `run` reports
- * instead, and one that reaches it from elsewhere (a `createTask` on another,
- * closed group) is a defect.
+ * instead, and any other (a `createTask` on another, closed group, or the
+ * group's own beside another failure of the body) is a defect.
  *
  * @example
  * ```ts

@@ -495,6 +495,21 @@ describe("TaskGroup", () => {
             }), { strategy: "interrupt" })
         )
         assert.deepStrictEqual(own, Exit.fail("task"))
+        // the group's own beside another failure of the body did not stop the body: a defect too
+        const beside = yield* Effect.exit(
+          TaskGroup.run((group: TaskGroup.TaskGroup<void, string>) =>
+            Effect.gen(function*() {
+              yield* TaskGroup.createTask(group, Effect.fail("task"))
+              yield* Effect.ignore(TaskGroup.join(group))
+              const refused = yield* Effect.flip(TaskGroup.createTask(group, Effect.void))
+              return yield* Effect.failCause(Cause.parallel(Cause.fail(refused), Cause.fail("body")))
+            }), { strategy: "interrupt" })
+        )
+        assert.isTrue(Exit.isFailure(beside))
+        if (Exit.isFailure(beside)) {
+          assert.deepStrictEqual([...Cause.failures(beside.cause)], ["body"])
+          assert.strictEqual([...Cause.defects(beside.cause)].length, 1)
+        }
       }))
 
     describe("forEach closes its iterator whenever it stops early", () => {

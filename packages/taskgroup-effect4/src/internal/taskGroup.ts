@@ -1049,14 +1049,15 @@ const summarize = <A, E>(group: TaskGroup.TaskGroup<A, E>): TaskGroup.Summary<A,
 }
 
 /**
- * The body's cause as `run` reports it: a `TaskGroupClosedError` of another
- * group is not a failure `run`'s type admits, so it becomes a defect.
+ * The cause of a body that the group's failure did not stop, as `run`
+ * reports it: no `TaskGroupClosedError` is a failure `run`'s type admits
+ * (another group's, or the group's own beside another failure), so each
+ * becomes a defect.
  */
-const ownErrorsOnly = (group: TaskGroupImpl<any, any>, cause: Cause.Cause<unknown>): Cause.Cause<unknown> =>
+const closedErrorsAsDefects = (cause: Cause.Cause<unknown>): Cause.Cause<unknown> =>
   CauseModule.fromReasons(
     cause.reasons.map((reason) =>
-      CauseModule.isFailReason(reason) && Predicate.isTagged(reason.error, "TaskGroupClosedError") &&
-        refusedBy.get(reason.error as object) !== group
+      CauseModule.isFailReason(reason) && Predicate.isTagged(reason.error, "TaskGroupClosedError")
         ? CauseModule.makeDieReason(reason.error)
         : reason
     )
@@ -1075,7 +1076,7 @@ export const run = <A, E, X, E2, R>(
         const stoppedByGroup = Exit.isFailure(bodyExit) && group.groupFailures.length > 0 &&
           runtime.failuresOf(bodyExit.cause).every((error) => refusedBy.get(error as object) === group)
         if (Exit.isFailure(bodyExit) && !stoppedByGroup) {
-          return Effect.failCause(ownErrorsOnly(group, bodyExit.cause) as Cause.Cause<never>)
+          return Effect.failCause(closedErrorsAsDefects(bodyExit.cause) as Cause.Cause<never>)
         }
         // every task, those created by tasks included, has ended before the scope closes
         return Effect.as(awaitIdle(group), group)
