@@ -465,3 +465,44 @@ export const scenarios: ReadonlyArray<Scenario<unknown>> = [
     check: (exit) => valueOf(exit) === "a,b,c" ? undefined : `tasks saw ${valueOf(exit)}`
   })
 ]
+
+/** A program that breaks one of the explorer's own invariants on purpose, and the invariant it must report. */
+export interface BrokenProgram {
+  readonly name: string
+  readonly program: (edition: Edition) => Eff<unknown>
+  readonly breaks: string
+}
+
+/**
+ * The explorer's check of itself: each edition's explorer must report each
+ * of these, so that a harness that stopped looking (a scheduler hook no
+ * longer called, an end check no longer made) fails here rather than
+ * passing every scenario.
+ */
+export const brokenPrograms: ReadonlyArray<BrokenProgram> = [
+  {
+    name: "a program that waits for nothing that can come hangs",
+    program: (ed) => ed.andThen(ed.yieldNow, ed.never),
+    breaks: "the scenario never hangs"
+  },
+  {
+    name: "a program that yields for ever spins",
+    program: (ed) => ed.forever(ed.yieldNow),
+    breaks: "the scenario never hangs"
+  },
+  {
+    name: "a fiber left running outlives the scenario",
+    program: (ed) => ed.andThen(ed.forkDaemon(ed.never), ed.yieldNow),
+    breaks: "no fiber outlives the scenario"
+  },
+  {
+    name: "a task body run outside its group does not end before the group closes",
+    program: (ed) =>
+      ed.scoped(ed.gen(function*() {
+        const group: Group<unknown> = yield* ed.group("g", {})
+        yield* ed.forkDaemon(ed.task(group, ed.never))
+        yield* ed.sleep(1)
+      })),
+    breaks: "tasks end before their group closes"
+  }
+]

@@ -12,8 +12,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Scenarios } from "@volley/taskgroup-scenarios"
-import { exploreScenario } from "./explorer/Edition.js"
-import { describeFailures } from "./explorer/Explorer.js"
+import { exploreScenario, onExplorer } from "./explorer/Edition.js"
+import { describeFailures, runOnce } from "./explorer/Explorer.js"
 
 describe("interleavings", { timeout: 120_000 }, () => {
   for (const scenario of Scenarios.scenarios) {
@@ -21,6 +21,15 @@ describe("interleavings", { timeout: 120_000 }, () => {
       const report = await exploreScenario(scenario)
       expect(describeFailures(report)).toBe("")
       expect(report.runs).toBeGreaterThan(100)
+    })
+  }
+})
+
+describe("the explorer itself", () => {
+  for (const broken of Scenarios.brokenPrograms) {
+    it(`reports that ${broken.name}`, async () => {
+      const result = await runOnce(onExplorer(broken.program), 2048, [])
+      expect(result.violations.map((v) => v.invariant)).toContain(broken.breaks)
     })
   }
 })

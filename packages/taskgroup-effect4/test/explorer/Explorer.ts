@@ -22,11 +22,14 @@
  *
  * This is the Effect 4 edition's explorer: the same harness and invariants
  * as the Effect 3 one (packages/taskgroup/test/explorer/Explorer.ts), on
- * Effect 4's hooks. Effect 4 has no scheduler per fiber call: a `Scheduler`
+ * Effect 4's hooks; the schedules, the run line and the exploration itself
+ * are the version-neutral ones of `@volley/taskgroup-scenarios`
+ * (`Exploration`). Effect 4 has no scheduler per fiber call: a `Scheduler`
  * makes a dispatcher per fiber, and a fiber asks `shouldYield` at every
  * operation, which is where the explorer learns of it.
  */
 import { TaskGroup } from "@volley/taskgroup-effect4"
+import { Exploration } from "@volley/taskgroup-scenarios"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -41,112 +44,55 @@ import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import * as internal from "../../src/internal/taskGroup.js"
 
-/** Picks which of `n` runnable fibers runs next. */
-type Chooser = (n: number) => number
+type Violation = Exploration.Violation
 
-/** A virtual clock: time moves only when the scheduler finds nothing to run. */
+/** A virtual clock on the run's `VirtualTime`, which moves only when the scheduler finds nothing to run. */
 class VirtualClock implements Clock.Clock {
-  now = 0
-  private sleepers: Array<{ readonly at: number; readonly wake: () => void }> = []
+  constructor(private readonly time: Exploration.VirtualTime) {}
 
   currentTimeMillisUnsafe(): number {
-    return this.now
+    return this.time.now
   }
   currentTimeNanosUnsafe(): bigint {
-    return BigInt(this.now) * 1_000_000n
+    return BigInt(this.time.now) * 1_000_000n
   }
   monotonicTimeNanosUnsafe(): bigint {
     return this.currentTimeNanosUnsafe()
   }
-  readonly currentTimeMillis = Effect.sync(() => this.now)
+  readonly currentTimeMillis = Effect.sync(() => this.time.now)
   readonly currentTimeNanos = Effect.sync(() => this.currentTimeNanosUnsafe())
   readonly monotonicTimeNanos = this.currentTimeNanos
 
   sleep(duration: Duration.Duration): Effect.Effect<void> {
     return Effect.callback<void>((resume) => {
-      const sleeper = { at: this.now + Duration.toMillis(duration), wake: () => resume(Effect.void) }
-      const after = this.sleepers.findIndex((other) => other.at > sleeper.at)
-      this.sleepers.splice(after < 0 ? this.sleepers.length : after, 0, sleeper)
-      return Effect.sync(() => {
-        const at = this.sleepers.indexOf(sleeper)
-        if (at >= 0) this.sleepers.splice(at, 1)
-      })
+      const cancel = this.time.sleep(Duration.toMillis(duration), () => resume(Effect.void))
+      return Effect.sync(cancel)
     })
-  }
-
-  /** Jumps to the next sleeper's instant and wakes everyone due then; false when nobody sleeps. */
-  advance(): boolean {
-    if (this.sleepers.length === 0) return false
-    this.now = Math.max(this.now, this.sleepers[0].at)
-    while (this.sleepers.length > 0 && this.sleepers[0].at <= this.now) this.sleepers.shift()!.wake()
-    return true
   }
 }
 
-/** Runs fibers one task at a time, in the order a `Chooser` picks. */
+/**
+ * Effect 4's scheduler hook for the run's line: a fiber asks `shouldYield`
+ * at every operation (where the explorer learns of it), and every fiber's
+ * dispatcher feeds the one line of runnable tasks.
+ */
 class ExplorerScheduler implements Scheduler.Scheduler {
   readonly executionMode = "async" as const
-  private readonly runnable: Array<() => void> = []
-  private flushing = false
   /** Every fiber that ever ran here: all of them must be done at the end. */
   readonly fibers = new Set<Fiber.Fiber<unknown, unknown>>()
-  steps = 0
-  /** Set when a run took more steps than any scenario needs: something spins, and the run is abandoned. */
-  spinning = false
-  constructor(
-    private readonly choose: Chooser,
-    private readonly budget: number,
-    readonly clock: VirtualClock,
-    private readonly onStep: () => void,
-    private readonly onIdle: () => void
-  ) {}
+  constructor(private readonly line: Exploration.RunLine, private readonly budget: number) {}
 
   shouldYield(fiber: Fiber.Fiber<unknown, unknown>): boolean {
     this.fibers.add(fiber)
     return fiber.currentOpCount > this.budget
   }
 
-  /** Every fiber's dispatcher feeds the one line of runnable tasks. */
   makeDispatcher(): Scheduler.SchedulerDispatcher {
     return {
-      scheduleTask: (task) => this.scheduleTask(task),
-      flush: () => {
-        while (this.runnable.length > 0) this.runnable.shift()!()
-      }
+      scheduleTask: (task) => this.line.schedule(task),
+      flush: () => this.line.runAll()
     }
   }
-
-  private scheduleTask(task: () => void): void {
-    this.runnable.push(task)
-    if (!this.flushing) {
-      this.flushing = true
-      queueMicrotask(this.flush)
-    }
-  }
-
-  private readonly flush = () => {
-    do {
-      while (this.runnable.length > 0) {
-        if (this.steps > maxStepsPerRun) {
-          this.spinning = true
-          this.runnable.length = 0
-          break
-        }
-        const [task] = this.runnable.splice(this.choose(this.runnable.length), 1)
-        this.steps++
-        task()
-        this.onStep()
-      }
-    } while (!this.spinning && this.clock.advance())
-    this.flushing = false
-    this.onIdle()
-  }
-}
-
-/** The record of one scenario run's violations. */
-export interface Violation {
-  readonly invariant: string
-  readonly detail: string
 }
 
 interface TrackedGroup {
@@ -374,31 +320,8 @@ export interface Outcome<A, E> {
 /** A scenario: builds groups through the harness, and runs on the virtual clock. */
 export type Scenario<A, E> = (harness: Harness) => Effect.Effect<A, E, Scope.Scope>
 
-/** How one run was scheduled, enough to replay it. */
-export interface Schedule {
-  readonly budget: number
-  readonly choices: ReadonlyArray<number>
-  readonly seed: number | undefined
-}
-
-export interface RunResult<A, E> {
-  readonly outcome: Outcome<A, E> | "hang"
-  readonly violations: ReadonlyArray<Violation>
-  readonly schedule: Schedule
-  /** At each scheduler step, how many fibers were runnable. */
-  readonly branching: ReadonlyArray<number>
-}
-
-/** A small, fast, seeded PRNG (mulberry32), so random schedules replay. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
-const maxStepsPerRun = 100_000
+export type RunResult<A, E> = Exploration.RunResult<Outcome<A, E>>
+export type Report<A, E> = Exploration.Report<Outcome<A, E>>
 
 /**
  * Effect 4 counts an operation per primitive and per inlined continuation,
@@ -417,147 +340,51 @@ export const runOnce = <A, E>(
   budget: number,
   prefix: ReadonlyArray<number>,
   seed?: number
-): Promise<RunResult<A, E>> => {
-  const harness = new Harness()
-  const choices: Array<number> = []
-  const branching: Array<number> = []
-  const random = seed === undefined ? undefined : prng(seed)
-  const choose: Chooser = (n) => {
-    const at = choices.length
-    const choice = at < prefix.length ? Math.min(prefix[at], n - 1) : random ? Math.floor(random() * n) : 0
-    choices.push(choice)
-    branching.push(n)
-    return choice
-  }
-  const clock = new VirtualClock()
-  let settled = false
-  let hung: (() => void) | undefined
-  const scheduler = new ExplorerScheduler(choose, budget, clock, () => harness.checkStep(), () => {
-    // nothing can run and nobody sleeps: unless the run has just ended, it never will
-    const steps = scheduler.steps
-    setImmediate(() => {
-      if (!settled && scheduler.steps === steps) hung?.()
-    })
-  })
-  const program = Effect.gen(function*() {
-    const exit = yield* Effect.exit(Effect.scoped(scenario(harness)))
-    const at = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    for (const reader of harness.readers) yield* Fiber.await(reader)
-    return { exit, at }
-  }).pipe(
-    Effect.provideService(Scheduler.Scheduler, scheduler),
-    Effect.provideService(Clock.Clock, clock),
-    Effect.provideService(References.MinimumLogLevel, "None")
-  )
-
-  // A run is all microtasks: it starts on a fresh turn of the event loop, so that many runs in a row never
-  // starve the test runner's own I/O.
-  const turned = new Promise<void>((resolve) => setImmediate(resolve))
-  return turned.then(() =>
-    new Promise((resolve) => {
-      const finish = (outcome: Outcome<A, E> | "hang") => {
-        if (settled) return
-        settled = true
-        if (outcome !== "hang") harness.checkEnd(scheduler)
-        resolve({ outcome, violations: harness.violations, schedule: { budget, choices, seed }, branching })
-      }
-      hung = () => {
-        harness.violation(
-          "the scenario never hangs",
-          scheduler.spinning ? `still running after ${maxStepsPerRun} steps` : "no fiber can run and none sleeps"
-        )
-        finish("hang")
-      }
-      Effect.runPromise(program).then(finish, (error) => {
-        harness.violation("the scenario itself does not die", String(error))
-        finish({ exit: Exit.die(error), at: -1 })
-      })
-    })
-  )
-}
-
-export interface ExploreOptions {
-  /** Ops-before-yield budgets to try; a small budget puts a yield at nearly every step. */
-  readonly budgets?: ReadonlyArray<number>
-  /** Per budget, at most this many runs that each switch fibers at one more place than the first-come order. */
-  readonly switchRuns?: number
-  /** Random schedules per budget. */
-  readonly randomRuns?: number
-  /** Seed of the first random schedule. */
-  readonly seed?: number
-}
-
-export interface Report<A, E> {
-  readonly runs: number
-  readonly failures: ReadonlyArray<RunResult<A, E>>
-  readonly outcomes: ReadonlyArray<Outcome<A, E> | "hang">
-}
-
-/**
- * Every schedule that differs from `baseline` at exactly one place where the
- * scheduler could switch fibers, each alternative there once.
- */
-const oneSwitchFrom = (baseline: RunResult<unknown, unknown>): Array<Array<number>> => {
-  const prefixes: Array<Array<number>> = []
-  baseline.branching.forEach((n, at) => {
-    for (let alternative = 0; alternative < n; alternative++) {
-      if (alternative !== baseline.schedule.choices[at]) {
-        prefixes.push([...baseline.schedule.choices.slice(0, at), alternative])
-      }
+): Promise<RunResult<A, E>> =>
+  Exploration.runOnce(budget, prefix, seed, (choose) => {
+    const harness = new Harness()
+    const time = new Exploration.VirtualTime()
+    const line = new Exploration.RunLine(choose, time, () => harness.checkStep())
+    const scheduler = new ExplorerScheduler(line, budget)
+    const program = Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.scoped(scenario(harness)))
+      const at = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+      for (const reader of harness.readers) yield* Fiber.await(reader)
+      return { exit, at }
+    }).pipe(
+      Effect.provideService(Scheduler.Scheduler, scheduler),
+      Effect.provideService(Clock.Clock, new VirtualClock(time)),
+      Effect.provideService(References.MinimumLogLevel, "None")
+    )
+    return {
+      line,
+      run: () => Effect.runPromise(program),
+      died: (error) => ({ exit: Exit.die(error), at: -1 }),
+      violation: (invariant, detail) => harness.violation(invariant, detail),
+      violations: harness.violations,
+      checkEnd: () => harness.checkEnd(scheduler)
     }
   })
-  return prefixes
-}
 
 /**
- * Runs `scenario` under many schedules and budgets and returns every run
- * that broke an invariant (or hung), with the schedule that replays it:
- * for each budget, the first-come order, then one run per place where the
- * scheduler could switch fibers and per fiber it could switch to, then
- * random schedules. `check` adds the scenario's own expectations.
+ * Runs `scenario` under many schedules and budgets (`Exploration.explore`)
+ * and returns every run that broke an invariant (or hung), with the
+ * schedule that replays it. `check` adds the scenario's own expectations.
  */
-export const explore = async <A, E>(
+export const explore = <A, E>(
   scenario: Scenario<A, E>,
   check: (outcome: Outcome<A, E>) => string | undefined = () => undefined,
-  options: ExploreOptions = {}
-): Promise<Report<A, E>> => {
-  const budgets = options.budgets ?? defaultBudgets
-  const switchRuns = options.switchRuns ?? 150
-  const randomRuns = options.randomRuns ?? 30
-  let seed = options.seed ?? 1
-  let runs = 0
-  const failures: Array<RunResult<A, E>> = []
-  const outcomes: Array<Outcome<A, E> | "hang"> = []
-  const take = (result: RunResult<A, E>) => {
-    runs++
-    outcomes.push(result.outcome)
-    const own = result.outcome === "hang" ? undefined : check(result.outcome)
-    if (own !== undefined) {
-      failures.push({ ...result, violations: [...result.violations, { invariant: "scenario", detail: own }] })
-    } else if (result.violations.length > 0) failures.push(result)
-  }
-  for (const budget of budgets) {
-    if (failures.length >= 3) break
-    const baseline = await runOnce(scenario, budget, [])
-    take(baseline)
-    const switches = oneSwitchFrom(baseline as RunResult<unknown, unknown>)
-    // spread the runs over the whole schedule when there are more places than runs
-    const stride = Math.max(1, switches.length / switchRuns)
-    for (let i = 0; i < switches.length && failures.length < 3; i += stride) {
-      take(await runOnce(scenario, budget, switches[Math.floor(i)]))
-    }
-    for (let i = 0; i < randomRuns && failures.length < 3; i++) take(await runOnce(scenario, budget, [], seed++))
-  }
-  return { runs, failures, outcomes }
-}
+  options: Exploration.ExploreOptions = {}
+): Promise<Report<A, E>> =>
+  Exploration.explore(
+    (budget, prefix, seed) => runOnce(scenario, budget, prefix, seed),
+    check,
+    { ...options, budgets: options.budgets ?? defaultBudgets }
+  )
+
 /** One line per failed run: what broke, and how to replay it. */
 export const describeFailures = (report: Report<unknown, unknown>): string =>
-  report.failures.map((failure) =>
-    `${failure.violations.map((v) => `${v.invariant} (${v.detail})`).join("; ")} ` +
-    `[budget ${failure.schedule.budget}, seed ${failure.schedule.seed}, choices ${
-      failure.schedule.choices.slice(0, 40).join(",")
-    }]` +
-    (failure.outcome !== "hang" && Exit.isFailure(failure.outcome.exit)
-      ? ` exit: ${Cause.pretty(failure.outcome.exit.cause).split("\n")[0]}`
-      : "")
-  ).join("\n")
+  Exploration.describeFailures(
+    report,
+    (outcome) => Exit.isFailure(outcome.exit) ? Cause.pretty(outcome.exit.cause).split("\n")[0] : undefined
+  )
