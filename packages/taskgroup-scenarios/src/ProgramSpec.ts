@@ -4,8 +4,8 @@
  * neither Effect nor a TaskGroup, only fast-check (the 3.x that Effect 3
  * re-exports as `FastCheck`), so that both editions draw the same programs:
  * each runs them through its own adapter (`Programs.ts` here, for the
- * explorer of either edition) and the Effect 3 edition also on its real
- * group against the reference model (`test/reference/Differential.ts`).
+ * explorer of either edition) and also on its real group against its
+ * reference model (`test/reference/Differential.ts` of each edition).
  */
 import * as FastCheck from "fast-check"
 

@@ -11,8 +11,9 @@
  *   `Programs.program`, through this edition's adapter);
  * - once on the real group and once on the naive reference model
  *   (`reference/ReferenceTaskGroup.ts`), and everything a user can observe
- *   must be the same (`reference/Differential.ts`, which also states the
- *   few differences allowed by design).
+ *   must be the same (`reference/Differential.ts`; the few differences
+ *   allowed by design are stated, for both editions, in
+ *   `@volley/taskgroup-scenarios`'s `Comparison`).
  *
  * 1,000 programs run in CI; `VOLLEY_EDITION=effect3 npx -y pnpm@10.34.8 test:soak`
  * runs 100,000 (or `VOLLEY_SOAK_RUNS`).
