@@ -89,6 +89,8 @@ export class RunLine {
   spinning = false
   /** Called when nothing has run since the line went idle: the run can no longer make progress. */
   onStuck: () => void = () => {}
+  /** Called when the check made after a step throws. */
+  onCheckFailed: (error: unknown) => void = () => {}
 
   constructor(
     private readonly choose: Chooser,
@@ -120,7 +122,12 @@ export class RunLine {
         const [task] = this.runnable.splice(this.choose(this.runnable.length), 1)
         this.steps++
         task()
-        this.onStep()
+        try {
+          this.onStep()
+        } catch (error) {
+          // a check that throws must fail its run, not stop the line and leave the run to hang
+          this.onCheckFailed(error)
+        }
       }
     } while (!this.spinning && this.time.advance())
     this.flushing = false
@@ -179,6 +186,7 @@ export const runOnce = <O>(
         if (outcome !== "hang") t.checkEnd()
         resolve({ outcome, violations: t.violations, schedule: { budget, choices, seed }, branching })
       }
+      t.line.onCheckFailed = (error) => t.violation("the explorer's checks never throw", String(error))
       t.line.onStuck = () => {
         if (settled) return
         t.violation(

@@ -29,7 +29,7 @@
  * operation, which is where the explorer learns of it.
  */
 import { TaskGroup } from "@volley/taskgroup-effect4"
-import { Exploration } from "@volley/taskgroup-scenarios"
+import { Exploration, Invariants } from "@volley/taskgroup-scenarios"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -44,7 +44,7 @@ import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import * as internal from "../../src/internal/taskGroup.js"
 
-type Violation = Exploration.Violation
+type TrackedGroup = Invariants.TrackedGroup
 
 /** A virtual clock on the run's `VirtualTime`, which moves only when the scheduler finds nothing to run. */
 class VirtualClock implements Clock.Clock {
@@ -95,40 +95,21 @@ class ExplorerScheduler implements Scheduler.Scheduler {
   }
 }
 
-interface TrackedGroup {
-  readonly name: string
-  readonly group: TaskGroup.TaskGroup<any, any>
-  readonly semaphore: Semaphore.Semaphore | undefined
-  readonly concurrency: number | undefined
-  readonly started: Set<number>
-  readonly ended: Set<number>
-  closed: boolean
-  readonly handles: Array<TaskGroup.Task<any, any>>
-  readonly completionsSeen: Array<number>
-  completionsReaderDone: boolean
-  lastChange: TaskGroup.Stats | undefined
-}
-
 /**
  * What a scenario builds its groups and tasks with, so that the explorer can
- * check them. Tasks made with `task` record when they start and end.
+ * check them: the shared `Invariants.Checker`, fed from Effect 4. Tasks made with
+ * `task` record when they start and end.
  */
-export class Harness {
-  readonly violations: Array<Violation> = []
-  readonly groups: Array<TrackedGroup> = []
-  readonly semaphores: Array<{ readonly semaphore: Semaphore.Semaphore; readonly permits: number }> = []
+export class Harness extends Invariants.Checker {
   readonly readers: Array<Fiber.Fiber<unknown, unknown>> = []
-  private nextTaskId = 0
-  pendingCreates = 0
-
-  violation(invariant: string, detail: string): void {
-    if (this.violations.length < 20) this.violations.push({ invariant, detail })
-  }
+  private readonly tracked = new Map<object, TrackedGroup>()
 
   /** A semaphore whose permits are checked to be all back at the end. */
   semaphore(permits: number): Semaphore.Semaphore {
     const semaphore = Semaphore.makeUnsafe(permits)
-    this.semaphores.push({ semaphore, permits })
+    const allFree = () =>
+      Effect.runSync(Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome))
+    this.semaphores.push({ semaphore, permits, allFree })
     return semaphore
   }
 
@@ -143,31 +124,24 @@ export class Harness {
   ): Effect.Effect<TaskGroup.TaskGroup<A, E>, never, Scope.Scope> {
     // uninterruptible as a whole, so that a group is never tracked without its readers
     return Effect.uninterruptible(Effect.gen({ self: this }, function*() {
-      const tracked: TrackedGroup = {
-        name,
-        group: undefined as any,
-        semaphore: options.semaphore,
-        concurrency: typeof options.concurrency === "number" ? options.concurrency : undefined,
-        started: new Set(),
-        ended: new Set(),
-        closed: false,
-        handles: [],
-        completionsSeen: [],
-        completionsReaderDone: false,
-        lastChange: undefined
-      }
       // added before the group, so it runs after the group's own close
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          tracked.closed = true
-          for (const id of tracked.started) {
-            if (!tracked.ended.has(id)) this.violation("tasks end before their group closes", `${name}: task ${id}`)
-          }
-        })
-      )
+      const closing: { tracked?: TrackedGroup } = {}
+      yield* Effect.addFinalizer(() => Effect.sync(() => closing.tracked && this.closed(closing.tracked)))
       const group = yield* TaskGroup.make<A, E>(options)
-      ;(tracked as { group: TaskGroup.TaskGroup<any, any> }).group = group
-      this.groups.push(tracked)
+      const tracked = closing.tracked = this.track(name, {
+        stats: () => internal.unsafeStats(group),
+        debugState: () => internal.debugState(group),
+        state: () => (group.toJSON() as { state: string }).state,
+        exits: () =>
+          Effect.runSync(TaskGroup.exits(group)).map(({ exit, index }) => ({
+            index,
+            ending: Exit.isExit(exit) ? exit._tag : "not an Exit" as const
+          }))
+      }, {
+        semaphore: options.semaphore,
+        concurrency: typeof options.concurrency === "number" ? options.concurrency : undefined
+      })
+      this.tracked.set(group, tracked)
       const slowly = Effect.andThen(Effect.yieldNow, Effect.andThen(Effect.yieldNow, Effect.yieldNow))
       const readCompletions = Stream.runForEach(
         TaskGroup.completions(group),
@@ -175,14 +149,7 @@ export class Harness {
       ).pipe(Effect.ensuring(Effect.sync(() => (tracked.completionsReaderDone = true))))
       const readChanges = Stream.runForEach(
         TaskGroup.changes(group),
-        (stats) =>
-          Effect.andThen(
-            slowly,
-            Effect.sync(() => {
-              this.checkStats(name, stats)
-              tracked.lastChange = stats
-            })
-          )
+        (stats) => Effect.andThen(slowly, Effect.sync(() => this.changed(tracked, stats)))
       )
       this.readers.push(yield* Effect.forkDetach(readCompletions))
       this.readers.push(yield* Effect.forkDetach(readChanges))
@@ -192,27 +159,12 @@ export class Harness {
     }))
   }
 
-  /** `created = queued + running + succeeded + failed + interrupted`, at any observation. */
-  checkStats(name: string, stats: TaskGroup.Stats): void {
-    const sum = stats.queued + stats.running + stats.succeeded + stats.failed + stats.interrupted
-    if (stats.created !== sum) {
-      this.violation(
-        "created = queued + running + succeeded + failed + interrupted",
-        `${name}: ${JSON.stringify(stats)}`
-      )
-    }
-  }
-
   /** A task body that records its start and end for the group's checks. */
   task<A, E, R>(group: object, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
-    const tracked = this.groups.find((g) => g.group === group)!
-    const id = this.nextTaskId++
+    const tracked = this.tracked.get(group)!
     return Effect.uninterruptibleMask((restore) => {
-      if (tracked.closed) this.violation("no task runs after its group closed", `${tracked.name}: task ${id}`)
-      const state = (tracked.group.toJSON() as { state: string }).state
-      if (state === "failed") this.violation("no task starts on a failed group", `${tracked.name}: task ${id}`)
-      tracked.started.add(id)
-      return Effect.ensuring(restore(effect), Effect.sync(() => tracked.ended.add(id)))
+      const id = this.taskStarted(tracked)
+      return Effect.ensuring(restore(effect), Effect.sync(() => this.taskEnded(tracked, id)))
     })
   }
 
@@ -221,7 +173,7 @@ export class Harness {
     group: TaskGroup.TaskGroup<A, E>,
     effect: Effect.Effect<XA, XE, R>
   ): Effect.Effect<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R> {
-    const tracked = this.groups.find((g) => g.group === (group as object))!
+    const tracked = this.tracked.get(group)!
     // counted and uncounted uninterruptibly, so that an interruption cannot fall between the two
     return Effect.uninterruptibleMask((restore) => {
       this.pendingCreates++
@@ -230,84 +182,20 @@ export class Harness {
           restore(TaskGroup.createTask(group, this.task(group, effect))),
           Effect.sync(() => this.pendingCreates--)
         ),
-        (task) => Effect.sync(() => tracked.handles.push(task))
+        (task) =>
+          Effect.sync(() =>
+            tracked.handles.push({
+              index: task.index,
+              poll: () => Option.getOrUndefined(Option.map(Effect.runSync(task.poll), (exit) => exit._tag))
+            })
+          )
       )
     })
   }
 
-  /** Checks made at every scheduler step: counters add up and no limit is exceeded. */
-  checkStep(): void {
-    const runningPerSemaphore = new Map<Semaphore.Semaphore, number>()
-    for (const tracked of this.groups) {
-      const stats = internal.unsafeStats(tracked.group)
-      this.checkStats(tracked.name, stats)
-      if (tracked.concurrency !== undefined && stats.running > tracked.concurrency) {
-        this.violation("running never exceeds the concurrency", `${tracked.name}: ${stats.running}`)
-      }
-      if (tracked.semaphore !== undefined) {
-        runningPerSemaphore.set(tracked.semaphore, (runningPerSemaphore.get(tracked.semaphore) ?? 0) + stats.running)
-      }
-    }
-    for (const { permits, semaphore } of this.semaphores) {
-      if ((runningPerSemaphore.get(semaphore) ?? 0) > permits) {
-        this.violation("a shared semaphore's limit holds across groups", `${runningPerSemaphore.get(semaphore)}`)
-      }
-    }
-  }
-
   /** Checks made once the scenario has ended. */
-  checkEnd(scheduler: { readonly fibers: Set<Fiber.Fiber<unknown, unknown>> }): void {
-    for (const { permits, semaphore } of this.semaphores) {
-      const free = Effect.runSync(Effect.map(semaphore.withPermitsIfAvailable(permits)(Effect.void), Option.isSome))
-      if (!free) this.violation("every permit is back", `a shared semaphore of ${permits}`)
-    }
-    if (this.pendingCreates !== 0) this.violation("no createTask is left waiting", `${this.pendingCreates} in flight`)
-    for (const tracked of this.groups) {
-      const state = internal.debugState(tracked.group)
-      if (state.phase !== "closed") this.violation("every group closes", `${tracked.name}: ${state.phase}`)
-      if (state.capacity !== undefined && state.free !== state.capacity) {
-        this.violation("every permit is back", `${tracked.name}: ${state.free} of ${state.capacity}`)
-      }
-      if (state.queued + state.producers + state.running + state.joiners !== 0 || state.waitingForPermit) {
-        this.violation("nothing is left in a closed group", `${tracked.name}: ${JSON.stringify(state)}`)
-      }
-      const stats = Effect.runSync(TaskGroup.stats(tracked.group))
-      this.checkStats(tracked.name, stats)
-      if (JSON.stringify(tracked.lastChange) !== JSON.stringify(stats)) {
-        this.violation(
-          "a changes reader ends on the final counters",
-          `${tracked.name}: ${JSON.stringify(tracked.lastChange)} vs ${JSON.stringify(stats)}`
-        )
-      }
-      const exits = Effect.runSync(TaskGroup.exits(tracked.group))
-      exits.forEach(({ index }, i) => {
-        if (i > 0 && exits[i - 1].index >= index) {
-          this.violation("results are in creation order", `${tracked.name}: ${exits.map((e) => e.index)}`)
-        }
-      })
-      for (const handle of tracked.handles) {
-        const exit = Effect.runSync(handle.poll)
-        if (Option.isNone(exit)) {
-          this.violation("every created task ends", `${tracked.name}: task ${handle.index}`)
-          continue
-        }
-        const recorded = exits.find((e) => e.index === handle.index)
-        if (recorded === undefined || !Exit.isExit(recorded.exit) || recorded.exit._tag !== exit.value._tag) {
-          this.violation("each task's outcome is kept at its creation index", `${tracked.name}: task ${handle.index}`)
-        }
-      }
-      const ended = stats.succeeded + stats.failed + stats.interrupted
-      const seen = [...tracked.completionsSeen].sort((a, b) => a - b)
-      if (!tracked.completionsReaderDone || seen.length !== ended || new Set(seen).size !== ended) {
-        this.violation(
-          "a completions reader gets every event from the moment it subscribed",
-          `${tracked.name}: saw ${seen.length} of ${ended}, done ${tracked.completionsReaderDone}`
-        )
-      }
-    }
-    for (const fiber of scheduler.fibers) {
-      if (fiber.pollUnsafe() === undefined) this.violation("no fiber outlives the scenario", `fiber ${fiber.id}`)
-    }
+  checkEndOf(scheduler: ExplorerScheduler): void {
+    this.checkEnd(Array.from(scheduler.fibers, (fiber) => ({ id: fiber.id, ended: fiber.pollUnsafe() !== undefined })))
   }
 }
 
@@ -362,7 +250,7 @@ export const runOnce = <A, E>(
       died: (error) => ({ exit: Exit.die(error), at: -1 }),
       violation: (invariant, detail) => harness.violation(invariant, detail),
       violations: harness.violations,
-      checkEnd: () => harness.checkEnd(scheduler)
+      checkEnd: () => harness.checkEndOf(scheduler)
     }
   })
 
