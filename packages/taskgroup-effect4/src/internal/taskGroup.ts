@@ -346,6 +346,44 @@ class Backlog {
   }
 }
 
+const pageBits = 12
+const pageSize = 1 << pageBits
+const pageMask = pageSize - 1
+
+/**
+ * Each task's value at its index, or `notASuccess` while it runs or if it
+ * did not succeed, kept dense while tasks end out of order by a slot per
+ * task. In pages of a fixed size, not one array: V8 regrew a single array
+ * all the way to a million tasks, copying every slot so far each time, and
+ * that growth was the largest single line of a task's bookkeeping in a
+ * profile of `forEach`.
+ */
+class Values<A> {
+  private readonly pages: Array<Array<A | typeof notASuccess>> = []
+  private length = 0
+
+  /** The slot of the next task, `notASuccess` until it succeeds. */
+  add(): void {
+    const at = this.length++ & pageMask
+    if (at === 0) this.pages.push(new Array<A | typeof notASuccess>(pageSize))
+    this.pages[this.pages.length - 1][at] = notASuccess
+  }
+
+  set(index: number, value: A): void {
+    this.pages[index >>> pageBits][index & pageMask] = value
+  }
+
+  /** Every slot in index order, as one new array (one argument per page: a million tasks make 245). */
+  toArray(): Array<A | typeof notASuccess> {
+    const pages = this.pages
+    if (pages.length === 0) return []
+    const last = pages.length - 1
+    const parts = pages.slice(0, last)
+    parts.push(pages[last].slice(0, this.length - last * pageSize))
+    return ([] as Array<A | typeof notASuccess>).concat(...parts)
+  }
+}
+
 const variance = { _A: (_: any) => _, _E: (_: any) => _ }
 
 /**
@@ -405,7 +443,7 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
   lastForker: runtime.Forker | undefined = undefined
   readonly interruptAs: number
   /** When results are collected: each task's value at its index, or `notASuccess` while it runs or if it did not succeed. */
-  readonly values: Array<A | typeof notASuccess> | undefined
+  readonly values: Values<A> | undefined
   /** When results are collected: the exits of tasks that ended other than in success. */
   readonly otherExits: Map<number, Exit.Exit<A, E>> | undefined
   /** Failures in completion order; kept even without result collection. */
@@ -433,7 +471,7 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
     this.lowWater = Math.floor(this.backlog / 2)
     this.forker = runtime.forkerOf(owner, undefined)
     this.interruptAs = owner.id
-    this.values = options.collectResults === false ? undefined : []
+    this.values = options.collectResults === false ? undefined : new Values()
     this.otherExits = options.collectResults === false ? undefined : new Map()
   }
 
@@ -517,8 +555,7 @@ const settle = (group: TaskGroupImpl<any, any>): void => {
 
 const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E, any>, forker: runtime.Forker) => {
   const task = new TaskRecord<A, E>(group, group.created++, effect, forker)
-  // a slot per task keeps the array dense while tasks end out of order
-  group.values?.push(notASuccess)
+  group.values?.add()
   return task
 }
 
@@ -563,7 +600,7 @@ const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: 
   const index = task.index
   task.exit = exit
   if (group.values !== undefined) {
-    if (Exit.isSuccess(exit)) group.values[index] = exit.value
+    if (Exit.isSuccess(exit)) group.values.set(index, exit.value)
     else group.otherExits!.set(index, exit)
   }
   switch (runtime.exitKind(exit)) {
@@ -958,9 +995,9 @@ const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> => {
   const values = group.values
   if (values === undefined) return []
   if (group.otherExits!.size === 0 && group.running.size === 0 && group.queued.length === 0) {
-    return values.slice() as Array<A>
+    return values.toArray() as Array<A>
   }
-  return values.filter((value) => value !== notASuccess) as Array<A>
+  return values.toArray().filter((value) => value !== notASuccess) as Array<A>
 }
 
 const failuresOf = <E>(self: TaskGroup.TaskGroup<any, E>): Array<TaskGroup.TaskFailure<E>> =>
@@ -1024,7 +1061,7 @@ export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Strea
 const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
   const { otherExits, values } = impl(self)
   const out: Array<TaskGroup.TaskExit<A, E>> = []
-  values?.forEach((value, index) => {
+  values?.toArray().forEach((value, index) => {
     const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
     if (exit !== undefined) out.push({ index, exit })
   })
