@@ -202,18 +202,17 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   runningAfter: TaskRecord<any, any> | undefined = undefined
   isRunning = false
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
-  /** The effect of a fiber made but not yet started (see `start`). */
-  unstartedEffect: Effect.Effect<A, E, any> | undefined = undefined
   constructor(
     readonly group: TaskGroupImpl<any, any>,
     readonly index: number,
+    /** Kept until its fiber starts, which with a fiber made but not yet started is after the step (see `start`). */
     public effect: Effect.Effect<A, E, any> | undefined,
     readonly forker: runtime.Forker
   ) {}
 
   startFiber(): void {
-    const effect = this.unstartedEffect!
-    this.unstartedEffect = undefined
+    const effect = this.effect!
+    this.effect = undefined
     // still unstarted, it may have been interrupted and ended already, which `start` sees
     if (this.fiber !== undefined) this.forker.start(this.fiber, effect)
   }
@@ -571,14 +570,11 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
   const effect = task.effect!
   const fiber = when === "scheduled" ? task.forker.fork(effect) : task.forker.forkUnstarted(effect)
-  task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
   runtime.observe(fiber, (exit) => onTaskExit(group, task, exit))
-  if (when === "afterStep") {
-    task.unstartedEffect = effect
-    group.steps.startLater(task)
-  }
+  if (when === "scheduled") task.effect = undefined
+  else group.steps.startLater(task)
 }
 
 /** A task's life ends: its fiber and every fiber it forked are done. */
@@ -599,20 +595,16 @@ const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
 const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: Exit.Exit<A, E>): void => {
   const index = task.index
   task.exit = exit
-  if (group.values !== undefined) {
-    if (Exit.isSuccess(exit)) group.values.set(index, exit.value)
-    else group.otherExits!.set(index, exit)
-  }
-  switch (runtime.exitKind(exit)) {
-    case "succeeded":
-      group.succeeded++
-      break
-    case "interrupted":
+  if (Exit.isSuccess(exit)) {
+    group.values?.set(index, exit.value)
+    group.succeeded++
+  } else {
+    group.otherExits?.set(index, exit)
+    if (runtime.exitKind(exit) === "interrupted") {
       group.interrupted++
-      break
-    case "failed": {
+    } else {
       group.failed++
-      const cause = (exit as Exit.Failure<A, E>).cause
+      const cause = exit.cause
       group.failureLog.push({ index, cause })
       if (group.strategy === "collect") {
         // logged as if by the task itself: with its caller's logger and annotations
