@@ -662,8 +662,9 @@ const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | und
   if (group.interrupting) return undefined
   if (group.queued.length > 0) return group.queued.shift()
   if (group.phase !== "open") return undefined
-  const producer = group.producers.shift()
-  if (producer !== undefined) {
+  // checked first: a `shift` of the empty line, once per task of a `forEach`, showed in its profile
+  if (group.producers.length > 0) {
+    const producer = group.producers.shift()!
     const task = admit(group, producer.effect, producer.forker)
     const resume = producer.resume!
     group.steps.later(() => resume(Effect.succeed(task)))
