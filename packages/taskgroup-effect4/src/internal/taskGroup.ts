@@ -202,18 +202,17 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
   runningAfter: TaskRecord<any, any> | undefined = undefined
   isRunning = false
   observers: Array<(exit: Exit.Exit<A, E>) => void> | undefined = undefined
-  /** The effect of a fiber made but not yet started (see `start`). */
-  unstartedEffect: Effect.Effect<A, E, any> | undefined = undefined
   constructor(
     readonly group: TaskGroupImpl<any, any>,
     readonly index: number,
+    /** Kept until its fiber starts, which with a fiber made but not yet started is after the step (see `start`). */
     public effect: Effect.Effect<A, E, any> | undefined,
     readonly forker: runtime.Forker
   ) {}
 
   startFiber(): void {
-    const effect = this.unstartedEffect!
-    this.unstartedEffect = undefined
+    const effect = this.effect!
+    this.effect = undefined
     // still unstarted, it may have been interrupted and ended already, which `start` sees
     if (this.fiber !== undefined) this.forker.start(this.fiber, effect)
   }
@@ -346,6 +345,44 @@ class Backlog {
   }
 }
 
+const pageBits = 12
+const pageSize = 1 << pageBits
+const pageMask = pageSize - 1
+
+/**
+ * Each task's value at its index, or `notASuccess` while it runs or if it
+ * did not succeed, kept dense while tasks end out of order by a slot per
+ * task. In pages of a fixed size, not one array: V8 regrew a single array
+ * all the way to a million tasks, copying every slot so far each time, and
+ * that growth was the largest single line of a task's bookkeeping in a
+ * profile of `forEach`.
+ */
+class Values<A> {
+  private readonly pages: Array<Array<A | typeof notASuccess>> = []
+  private length = 0
+
+  /** The slot of the next task, `notASuccess` until it succeeds. */
+  add(): void {
+    const at = this.length++ & pageMask
+    if (at === 0) this.pages.push(new Array<A | typeof notASuccess>(pageSize))
+    this.pages[this.pages.length - 1][at] = notASuccess
+  }
+
+  set(index: number, value: A): void {
+    this.pages[index >>> pageBits][index & pageMask] = value
+  }
+
+  /** Every slot in index order, as one new array (one argument per page: a million tasks make 245). */
+  toArray(): Array<A | typeof notASuccess> {
+    const pages = this.pages
+    if (pages.length === 0) return []
+    const last = pages.length - 1
+    const parts = pages.slice(0, last)
+    parts.push(pages[last].slice(0, this.length - last * pageSize))
+    return ([] as Array<A | typeof notASuccess>).concat(...parts)
+  }
+}
+
 const variance = { _A: (_: any) => _, _E: (_: any) => _ }
 
 /**
@@ -405,7 +442,7 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
   lastForker: runtime.Forker | undefined = undefined
   readonly interruptAs: number
   /** When results are collected: each task's value at its index, or `notASuccess` while it runs or if it did not succeed. */
-  readonly values: Array<A | typeof notASuccess> | undefined
+  readonly values: Values<A> | undefined
   /** When results are collected: the exits of tasks that ended other than in success. */
   readonly otherExits: Map<number, Exit.Exit<A, E>> | undefined
   /** Failures in completion order; kept even without result collection. */
@@ -433,7 +470,7 @@ export class TaskGroupImpl<A, E> implements TaskGroup.TaskGroup<A, E> {
     this.lowWater = Math.floor(this.backlog / 2)
     this.forker = runtime.forkerOf(owner, undefined)
     this.interruptAs = owner.id
-    this.values = options.collectResults === false ? undefined : []
+    this.values = options.collectResults === false ? undefined : new Values()
     this.otherExits = options.collectResults === false ? undefined : new Map()
   }
 
@@ -517,8 +554,7 @@ const settle = (group: TaskGroupImpl<any, any>): void => {
 
 const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E, any>, forker: runtime.Forker) => {
   const task = new TaskRecord<A, E>(group, group.created++, effect, forker)
-  // a slot per task keeps the array dense while tasks end out of order
-  group.values?.push(notASuccess)
+  group.values?.add()
   return task
 }
 
@@ -534,14 +570,11 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
   const effect = task.effect!
   const fiber = when === "scheduled" ? task.forker.fork(effect) : task.forker.forkUnstarted(effect)
-  task.effect = undefined
   task.fiber = fiber
   group.running.add(task)
   runtime.observe(fiber, (exit) => onTaskExit(group, task, exit))
-  if (when === "afterStep") {
-    task.unstartedEffect = effect
-    group.steps.startLater(task)
-  }
+  if (when === "scheduled") task.effect = undefined
+  else group.steps.startLater(task)
 }
 
 /** A task's life ends: its fiber and every fiber it forked are done. */
@@ -562,20 +595,16 @@ const onTaskExit = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, 
 const record = <A, E>(group: TaskGroupImpl<A, E>, task: TaskRecord<A, E>, exit: Exit.Exit<A, E>): void => {
   const index = task.index
   task.exit = exit
-  if (group.values !== undefined) {
-    if (Exit.isSuccess(exit)) group.values[index] = exit.value
-    else group.otherExits!.set(index, exit)
-  }
-  switch (runtime.exitKind(exit)) {
-    case "succeeded":
-      group.succeeded++
-      break
-    case "interrupted":
+  if (Exit.isSuccess(exit)) {
+    group.values?.set(index, exit.value)
+    group.succeeded++
+  } else {
+    group.otherExits?.set(index, exit)
+    if (runtime.exitKind(exit) === "interrupted") {
       group.interrupted++
-      break
-    case "failed": {
+    } else {
       group.failed++
-      const cause = (exit as Exit.Failure<A, E>).cause
+      const cause = exit.cause
       group.failureLog.push({ index, cause })
       if (group.strategy === "collect") {
         // logged as if by the task itself: with its caller's logger and annotations
@@ -633,8 +662,9 @@ const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | und
   if (group.interrupting) return undefined
   if (group.queued.length > 0) return group.queued.shift()
   if (group.phase !== "open") return undefined
-  const producer = group.producers.shift()
-  if (producer !== undefined) {
+  // checked first: a `shift` of the empty line, once per task of a `forEach`, showed in its profile
+  if (group.producers.length > 0) {
+    const producer = group.producers.shift()!
     const task = admit(group, producer.effect, producer.forker)
     const resume = producer.resume!
     group.steps.later(() => resume(Effect.succeed(task)))
@@ -958,9 +988,9 @@ const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> => {
   const values = group.values
   if (values === undefined) return []
   if (group.otherExits!.size === 0 && group.running.size === 0 && group.queued.length === 0) {
-    return values.slice() as Array<A>
+    return values.toArray() as Array<A>
   }
-  return values.filter((value) => value !== notASuccess) as Array<A>
+  return values.toArray().filter((value) => value !== notASuccess) as Array<A>
 }
 
 const failuresOf = <E>(self: TaskGroup.TaskGroup<any, E>): Array<TaskGroup.TaskFailure<E>> =>
@@ -1024,7 +1054,7 @@ export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Strea
 const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
   const { otherExits, values } = impl(self)
   const out: Array<TaskGroup.TaskExit<A, E>> = []
-  values?.forEach((value, index) => {
+  values?.toArray().forEach((value, index) => {
     const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
     if (exit !== undefined) out.push({ index, exit })
   })
