@@ -8,6 +8,11 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@volley\/taskgroup-effect4$/, replacement: path.join(import.meta.dirname, "src", "index.ts") },
+      // the Effect 3 edition, which the test that both editions behave alike loads beside this one
+      {
+        find: /^@volley\/taskgroup$/,
+        replacement: path.join(import.meta.dirname, "..", "taskgroup", "src", "index.ts")
+      },
       // the scenarios both editions run, also from their sources
       {
         find: /^@volley\/taskgroup-scenarios$/,

@@ -125,3 +125,34 @@ export const byIdentity = (summary: NormalSummary, identityOf: (index: number) =
 /** An object with its keys in order: tasks by name, not in the order they started, which within an instant is the scheduler's. */
 export const sortedByKey = <A>(record: Record<string, A>): Record<string, A> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+
+/** What a task saw of its caller, in the terms both editions share. */
+export interface SharedSeen {
+  /** The value its caller gave a label of its own (a FiberRef on Effect 3, a `Context.Reference` on Effect 4). */
+  readonly caller: string
+  readonly annotations: Record<string, unknown>
+  readonly producer: string | undefined
+  readonly span: string | undefined
+  /** Whether its fiber yields to others as its caller's does (off for a caller that turned yielding off). */
+  readonly yields: boolean
+  readonly nested?: unknown
+}
+
+/**
+ * An edition's observation in the terms both editions share, so that the
+ * two editions' real groups can be compared with each other: every group's
+ * observation as it is, and what each task saw of its caller through `seen`.
+ */
+export const acrossEditions = <S>(
+  observed: { readonly groups: ReadonlyArray<unknown>; readonly tasks: Record<string, S> },
+  seen: (seen: S) => SharedSeen
+) => ({
+  groups: observed.groups,
+  tasks: Object.fromEntries(
+    Object.entries(observed.tasks).map(([id, s]) => {
+      const shared = seen(s)
+      // annotations as a set: Effect 3 keeps them in a HashMap, Effect 4 in a record in the order they were added
+      return [id, { ...shared, annotations: sortedByKey(shared.annotations) }]
+    })
+  )
+})

@@ -20,7 +20,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Programs, ProgramSpec } from "@volley/taskgroup-scenarios"
-import { Effect, Exit, FastCheck } from "effect"
+import { Effect, FastCheck } from "effect"
 import { onExplorer } from "./explorer/Edition.js"
 import { runOnce } from "./explorer/Explorer.js"
 import * as Differential from "./reference/Differential.js"
@@ -29,17 +29,6 @@ const soakRuns = Number(process.env.VOLLEY_SOAK_RUNS ?? 0)
 /** A soak runs as several tests of this many programs, so that no one test runs for many minutes. */
 const runsPerTest = 2000
 const chunks = soakRuns > 0 ? Math.ceil(soakRuns / runsPerTest) : 1
-
-/** What a user of `adapter` observes of `spec`, with the violations the explorer found on the way. */
-const observed = async <G>(adapter: Differential.Adapter<G>, spec: ProgramSpec.ProgramSpec) => {
-  const result = await runOnce(Differential.observe(adapter, spec), 2048, [])
-  return {
-    violations: result.violations.map((v) => `${adapter.name}: ${v.invariant}: ${v.detail}`),
-    observed: result.outcome === "hang" ? "hang" : Exit.isSuccess(result.outcome.exit)
-      ? result.outcome.exit.value
-      : `died: ${String(result.outcome.exit.cause)}`
-  }
-}
 
 describe("random programs", () => {
   for (let chunk = 0; chunk < chunks; chunk++) {
@@ -57,8 +46,8 @@ describe("random programs", () => {
           const explored = await runOnce(onExplorer(Programs.program(spec)), budget, [], seed)
           expect(explored.violations.map((v) => `${v.invariant}: ${v.detail}`).join("\n")).toBe("")
           expect(explored.outcome).not.toBe("hang")
-          const real = await observed(Differential.real, spec)
-          const reference = await observed(Differential.reference, spec)
+          const real = await Differential.observed(Differential.real, spec)
+          const reference = await Differential.observed(Differential.reference, spec)
           expect([...real.violations, ...reference.violations].join("\n")).toBe("")
           // as JSON, so that a failure shows a line-by-line diff
           expect(JSON.stringify(real.observed, null, 1)).toBe(JSON.stringify(reference.observed, null, 1))

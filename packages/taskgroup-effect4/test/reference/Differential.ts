@@ -33,6 +33,7 @@ import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import * as internal from "../../src/internal/taskGroup.js"
 import type { Harness } from "../explorer/Explorer.js"
+import { runOnce } from "../explorer/Explorer.js"
 import * as Reference from "./ReferenceTaskGroup.js"
 
 const { asForEachHere, byIdentity, byInstant, offsetOf, sortedByKey, unit } = Comparison
@@ -196,169 +197,226 @@ export interface Observed {
   readonly tasks: Record<string, Seen>
 }
 
+/**
+ * How the body of a group holds its producers: as children of its fiber,
+ * interrupted only once the body's fiber has ended (after the group has
+ * closed, so that a producer still waiting in `createTask` then is refused),
+ * or in a scope of the body's own, which an interruption of the body closes
+ * before the group's. Which of a refusal and an interruption reaches a
+ * waiting producer first, in the first way, depends on how many steps
+ * the edition takes within the instant; in the second way it never does,
+ * which the comparison across editions needs.
+ */
+export type Producers = "children" | "scoped"
+
 /** Runs `spec` on the implementation behind `adapter`, and returns what a user can observe. */
-export const observe = <G>(adapter: Adapter<G>, spec: ProgramSpec) => (harness: Harness) =>
-  Effect.gen(function*() {
-    const tasks: Record<string, Seen> = {}
+export const observe =
+  <G>(adapter: Adapter<G>, spec: ProgramSpec, holding: Producers = "children") => (harness: Harness) =>
+    Effect.gen(function*() {
+      const tasks: Record<string, Seen> = {}
 
-    const body = (id: string, task: TaskSpec, group: G): Effect.Effect<unknown, unknown> =>
-      Effect.gen(function*() {
-        const seen: Seen = {
-          caller: yield* Caller,
-          annotations: { ...yield* References.CurrentLogAnnotations },
-          producer: Option.getOrUndefined(yield* Effect.serviceOption(Producer)),
-          span: Option.getOrUndefined(Option.map(yield* Effect.option(Effect.currentSpan), (span) => span.name)),
-          preventsYield: yield* Scheduler.PreventSchedulerYield
-        }
-        tasks[id] = seen
-        if (task.forksChild) yield* Effect.forkChild(Effect.never)
-        if (task.spawnsSibling) {
-          const sibling: TaskSpec = { ...task, spawnsSibling: false, nested: undefined, interruptAfter: undefined }
-          yield* Effect.forkChild(Effect.andThen(
-            Effect.sleep(offsetOf(`sibling of ${id}`)),
-            Effect.ignore(adapter.createTask(group, body(`${id}+`, sibling, group)))
-          ))
-        }
-        if (task.nested !== undefined) {
-          const nested = task.nested
-          seen.nested = normalizeExit(
-            yield* Effect.exit(adapter.run(
-              (inner) =>
-                Effect.forEach(nested, (child, i) => adapter.createTask(inner, body(`${id}/${i}`, child, inner)), {
-                  discard: true
-                }),
-              { concurrency: 2, backlog: 0 }
+      const body = (id: string, task: TaskSpec, group: G): Effect.Effect<unknown, unknown> =>
+        Effect.gen(function*() {
+          const seen: Seen = {
+            caller: yield* Caller,
+            annotations: { ...yield* References.CurrentLogAnnotations },
+            producer: Option.getOrUndefined(yield* Effect.serviceOption(Producer)),
+            span: Option.getOrUndefined(Option.map(yield* Effect.option(Effect.currentSpan), (span) => span.name)),
+            preventsYield: yield* Scheduler.PreventSchedulerYield
+          }
+          tasks[id] = seen
+          if (task.forksChild) yield* Effect.forkChild(Effect.never)
+          if (task.spawnsSibling) {
+            const sibling: TaskSpec = { ...task, spawnsSibling: false, nested: undefined, interruptAfter: undefined }
+            yield* Effect.forkChild(Effect.andThen(
+              Effect.sleep(offsetOf(`sibling of ${id}`)),
+              Effect.ignore(adapter.createTask(group, body(`${id}+`, sibling, group)))
             ))
-          )
-        }
-        yield* Effect.sleep(task.duration * unit + offsetOf(`duration of ${id}`))
-        switch (task.outcome) {
-          case "succeed":
-            return id
-          case "fail":
-            return yield* Effect.fail(id)
-          case "die":
-            return yield* Effect.die(id)
-          case "interrupt":
-            return yield* Effect.interrupt
-          case "long":
-            return yield* Effect.as(Effect.sleep(100 * unit), id)
-        }
-      })
+          }
+          if (task.nested !== undefined) {
+            const nested = task.nested
+            seen.nested = normalizeExit(
+              yield* Effect.exit(adapter.run(
+                (inner) =>
+                  Effect.forEach(nested, (child, i) => adapter.createTask(inner, body(`${id}/${i}`, child, inner)), {
+                    discard: true
+                  }),
+                { concurrency: 2, backlog: 0 }
+              ))
+            )
+          }
+          yield* Effect.sleep(task.duration * unit + offsetOf(`duration of ${id}`))
+          switch (task.outcome) {
+            case "succeed":
+              return id
+            case "fail":
+              return yield* Effect.fail(id)
+            case "die":
+              return yield* Effect.die(id)
+            case "interrupt":
+              return yield* Effect.interrupt
+            case "long":
+              return yield* Effect.as(Effect.sleep(100 * unit), id)
+          }
+        })
 
-    const asCaller = (task: TaskSpec, id: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-      task.caller === "noYielding"
-        ? Effect.provideService(effect, Scheduler.PreventSchedulerYield, true)
-        : task.caller === "annotated"
-        ? Effect.annotateLogs(effect, "task", id)
-        : effect
+      const asCaller = (task: TaskSpec, id: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        task.caller === "noYielding"
+          ? Effect.provideService(effect, Scheduler.PreventSchedulerYield, true)
+          : task.caller === "annotated"
+          ? Effect.annotateLogs(effect, "task", id)
+          : effect
 
-    const runGroup = (groupSpec: GroupSpec, g: number) =>
-      Effect.gen(function*() {
-        const producers: Array<unknown> = []
-        /** Which task each index was given to, as far as the program can tell (see `byIdentity`). */
-        const identities = new Map<number, string>()
-        let joined: unknown = "not joined"
-        let completions: () => ReadonlyArray<readonly [number, number]> = () => []
-        const options: TaskGroup.TaskGroupOptions = {
-          strategy: groupSpec.strategy,
-          backlog: 0,
-          ...(groupSpec.limit.kind === "own"
-            ? { concurrency: groupSpec.limit.concurrency }
-            : groupSpec.limit.kind === "shared"
-            ? { semaphore: Semaphore.makeUnsafe(spec.semaphores[groupSpec.limit.semaphore]) }
-            : {})
-        }
-        const produce = (group: G, producer: GroupSpec["producers"][number], p: number) => {
-          const name = `g${g}.p${p}`
-          const taskId = (k: number) => `${name}.t${k}`
-          const outcome = { creates: [] as Array<unknown>, iterator: undefined as unknown, exit: undefined as unknown }
-          producers.push(outcome)
-          const createAll = asForEachHere(groupSpec, producer)
-            ? Effect.suspend(() => {
-              const state = { pulled: 0, ranOut: false, closed: false }
-              outcome.iterator = state
-              const items = function*() {
-                try {
-                  for (const task of producer.tasks) {
-                    state.pulled++
-                    yield task
+      const runGroup = (groupSpec: GroupSpec, g: number) =>
+        Effect.gen(function*() {
+          const producers: Array<unknown> = []
+          /** Which task each index was given to, as far as the program can tell (see `byIdentity`). */
+          const identities = new Map<number, string>()
+          let joined: unknown = "not joined"
+          let completions: () => ReadonlyArray<readonly [number, number]> = () => []
+          const options: TaskGroup.TaskGroupOptions = {
+            strategy: groupSpec.strategy,
+            backlog: 0,
+            ...(groupSpec.limit.kind === "own"
+              ? { concurrency: groupSpec.limit.concurrency }
+              : groupSpec.limit.kind === "shared"
+              ? { semaphore: Semaphore.makeUnsafe(spec.semaphores[groupSpec.limit.semaphore]) }
+              : {})
+          }
+          const produce = (group: G, producer: GroupSpec["producers"][number], p: number) => {
+            const name = `g${g}.p${p}`
+            const taskId = (k: number) => `${name}.t${k}`
+            const outcome = {
+              creates: [] as Array<unknown>,
+              iterator: undefined as unknown,
+              exit: undefined as unknown
+            }
+            producers.push(outcome)
+            const createAll = asForEachHere(groupSpec, producer)
+              ? Effect.suspend(() => {
+                const state = { pulled: 0, ranOut: false, closed: false }
+                outcome.iterator = state
+                const items = function*() {
+                  try {
+                    for (const task of producer.tasks) {
+                      state.pulled++
+                      yield task
+                    }
+                    state.ranOut = true
+                  } finally {
+                    state.closed = true
                   }
-                  state.ranOut = true
-                } finally {
-                  state.closed = true
                 }
-              }
-              return adapter.feed(group, items(), (task, k) => body(taskId(k), task, group), options)
-            })
-            : Effect.forEach(producer.tasks, (task, k) =>
-              Effect.exit(asCaller(task, taskId(k))(adapter.createTask(group, body(taskId(k), task, group)))).pipe(
-                Effect.flatMap((exit) => {
-                  if (Exit.isSuccess(exit)) identities.set(exit.value.index, taskId(k))
-                  outcome.creates.push(Exit.isSuccess(exit) ? "created" : normalizeExit(exit))
-                  if (Exit.isFailure(exit)) {
-                    return exit
-                  }
-                  if (task.interruptAfter === undefined) {
-                    return Effect.void
-                  }
-                  return Effect.asVoid(Effect.forkDetach(Effect.andThen(
-                    Effect.sleep(task.interruptAfter * unit + offsetOf(`interruption of ${taskId(k)}`)),
-                    exit.value.interrupt
-                  )))
-                })
-              ), { discard: true })
-          // producers start at instants of their own, so that none races another for the first permit
-          return Effect.andThen(Effect.sleep(offsetOf(`start of ${name}`)), createAll).pipe(
-            Effect.provideService(Caller, name),
-            Effect.annotateLogs("producer", name),
-            Effect.provideService(Producer, name),
-            Effect.withSpan(name),
-            interruptedAfter(producer.interruptAfter, `interruption of ${name}`),
-            Effect.exit,
-            Effect.map((exit) => {
-              outcome.exit = normalizeExit(exit)
-            })
+                return adapter.feed(group, items(), (task, k) => body(taskId(k), task, group), options)
+              })
+              : Effect.forEach(producer.tasks, (task, k) =>
+                Effect.exit(asCaller(task, taskId(k))(adapter.createTask(group, body(taskId(k), task, group)))).pipe(
+                  Effect.flatMap((exit) => {
+                    if (Exit.isSuccess(exit)) {
+                      identities.set(exit.value.index, taskId(k))
+                    }
+                    outcome.creates.push(Exit.isSuccess(exit) ? "created" : normalizeExit(exit))
+                    if (Exit.isFailure(exit)) {
+                      return exit
+                    }
+                    if (task.interruptAfter === undefined) {
+                      return Effect.void
+                    }
+                    return Effect.asVoid(Effect.forkDetach(Effect.andThen(
+                      Effect.sleep(task.interruptAfter * unit + offsetOf(`interruption of ${taskId(k)}`)),
+                      exit.value.interrupt
+                    )))
+                  })
+                ), { discard: true })
+            // producers start at instants of their own, so that none races another for the first permit
+            return Effect.andThen(Effect.sleep(offsetOf(`start of ${name}`)), createAll).pipe(
+              Effect.provideService(Caller, name),
+              Effect.annotateLogs("producer", name),
+              Effect.provideService(Producer, name),
+              Effect.withSpan(name),
+              interruptedAfter(producer.interruptAfter, `interruption of ${name}`),
+              Effect.exit,
+              Effect.map((exit) => {
+                outcome.exit = normalizeExit(exit)
+              })
+            )
+          }
+          const ran = yield* adapter.run(
+            (group) =>
+              Effect.gen(function*() {
+                completions = yield* adapter.watch(group, harness)
+                const fibers = yield* Effect.forEach(
+                  groupSpec.producers,
+                  (producer, p) =>
+                    holding === "scoped"
+                      ? Effect.forkScoped(produce(group, producer, p))
+                      : Effect.forkChild(produce(group, producer, p))
+                )
+                yield* Fiber.joinAll(fibers)
+                if (groupSpec.joins) {
+                  joined = normalizeExit(yield* Effect.exit(adapter.join(group)))
+                }
+              }).pipe(Effect.scoped),
+            options
+          ).pipe(
+            interruptedAfter(groupSpec.interruptScopeAfter, `interruption of group ${g}`),
+            Effect.exit
           )
-        }
-        const ran = yield* adapter.run(
-          (group) =>
-            Effect.gen(function*() {
-              completions = yield* adapter.watch(group, harness)
-              const fibers = yield* Effect.forEach(
-                groupSpec.producers,
-                (producer, p) =>
-                  Effect.forkChild(produce(group, producer, p))
+          const identityOf = identify(identities, ran)
+          const summary = summaryOf(ran)
+          return {
+            run: summary === undefined
+              ? normalizeExit(ran)
+              : summary === "timed out"
+              ? summary
+              : { summary: byIdentity(normalizeSummary(summary), identityOf) },
+            joined,
+            producers,
+            // read once every reader has drained (see the end of `observe`)
+            completions: () =>
+              byInstant(
+                completions().map(([at, index]) =>
+                  [at, identityOf(index)] as const
+                )
               )
-              yield* Fiber.joinAll(fibers)
-              if (groupSpec.joins) {
-                joined = normalizeExit(yield* Effect.exit(adapter.join(group)))
-              }
-            }),
-          options
-        ).pipe(
-          interruptedAfter(groupSpec.interruptScopeAfter, `interruption of group ${g}`),
-          Effect.exit
-        )
-        const identityOf = identify(identities, ran)
-        const summary = summaryOf(ran)
-        return {
-          run: summary === undefined
-            ? normalizeExit(ran)
-            : summary === "timed out"
-            ? summary
-            : { summary: byIdentity(normalizeSummary(summary), identityOf) },
-          joined,
-          producers,
-          // read once every reader has drained (see the end of `observe`)
-          completions: () =>
-            byInstant(completions().map(([at, index]) => [at, identityOf(index)] as const))
-        }
-      })
+          }
+        })
 
-    const ran = yield* Effect.all(spec.groups.map(runGroup), { concurrency: "unbounded" })
-    // a stream reader may still hold completions it has not handed on when its group has closed
-    yield* Fiber.awaitAll(harness.readers)
-    const groups = ran.map((group) => ({ ...group, completions: group.completions() }))
-    return { groups, tasks: sortedByKey(tasks) } satisfies Observed
-  })
+      const ran = yield* Effect.all(spec.groups.map(runGroup), { concurrency: "unbounded" })
+      // a stream reader may still hold completions it has not handed on when its group has closed
+      yield* Fiber.awaitAll(harness.readers)
+      const groups = ran.map((group) => ({ ...group, completions: group.completions() }))
+      return { groups, tasks: sortedByKey(tasks) } satisfies Observed
+    })
+
+/**
+ * What a user of `adapter` observes of `spec`, run on the explorer in
+ * first-come order, with the violations the explorer found on the way.
+ */
+export const observed = async <G>(adapter: Adapter<G>, spec: ProgramSpec, holding: Producers = "children") => {
+  const result = await runOnce(observe(adapter, spec, holding), 2048, [])
+  return {
+    violations: result.violations.map((v) => `${adapter.name}: ${v.invariant}: ${v.detail}`),
+    observed: result.outcome === "hang" ? "hang" as const : Exit.isSuccess(result.outcome.exit)
+      ? result.outcome.exit.value
+      : `died: ${String(result.outcome.exit.cause)}`
+  }
+}
+
+/**
+ * What the real group shows of `spec`, in the terms both editions share
+ * (`Comparison.acrossEditions`): the Effect 4 side of the test that the two
+ * editions' groups behave alike.
+ */
+export const sharedObservation = async (spec: ProgramSpec): Promise<unknown> => {
+  const { observed: seen, violations } = await observed(real, spec, "scoped")
+  if (violations.length > 0) return { violations }
+  return typeof seen === "string" ? seen : Comparison.acrossEditions(seen, (seen) => ({
+    caller: seen.caller,
+    annotations: seen.annotations,
+    producer: seen.producer,
+    span: seen.span,
+    yields: !seen.preventsYield,
+    ...(seen.nested === undefined ? {} : { nested: seen.nested })
+  }))
+}
