@@ -198,20 +198,29 @@ export interface Observed {
 }
 
 /**
- * How the body of a group holds its producers: as children of its fiber,
- * interrupted only once the body's fiber has ended (after the group has
- * closed, so that a producer still waiting in `createTask` then is refused),
- * or in a scope of the body's own, which an interruption of the body closes
- * before the group's. Which of a refusal and an interruption reaches a
- * waiting producer first, in the first way, depends on how many steps
- * the edition takes within the instant; in the second way it never does,
- * which the comparison across editions needs.
+ * What a run is compared with. `"reference"`: the real group against the
+ * reference model, with the allowances of `Comparison` (no backlog, a
+ * semaphore per group, a `forEach` with its own permits only alone). And
+ * the producers are children of the body's fiber, interrupted only once it
+ * has ended, after the group has closed, so that a producer still waiting
+ * in `createTask` then is refused.
+ *
+ * `"editions"`: the two editions' real groups, which share one design, so
+ * the spec's backlogs and every `forEach` run as drawn. What each Effect
+ * schedules in its own order within one instant stays apart, though: each
+ * group still gets a semaphore of its own (groups that share one are served
+ * from the line in the order their callers reached it, and a release of
+ * several permits at once wakes callers that came in one instant), and the
+ * producers are held in a scope of the body, which an interruption of the
+ * body closes before the group's (the other way, which of a refusal and an
+ * interruption reaches a waiting producer first depends on how many steps
+ * each Effect takes within the instant).
  */
-export type Producers = "children" | "scoped"
+export type Comparing = "reference" | "editions"
 
 /** Runs `spec` on the implementation behind `adapter`, and returns what a user can observe. */
 export const observe =
-  <G>(adapter: Adapter<G>, spec: ProgramSpec, holding: Producers = "children") => (harness: Harness) =>
+  <G>(adapter: Adapter<G>, spec: ProgramSpec, comparing: Comparing = "reference") => (harness: Harness) =>
     Effect.gen(function*() {
       const tasks: Record<string, Seen> = {}
 
@@ -276,7 +285,7 @@ export const observe =
           let completions: () => ReadonlyArray<readonly [number, number]> = () => []
           const options: TaskGroup.TaskGroupOptions = {
             strategy: groupSpec.strategy,
-            backlog: 0,
+            backlog: comparing === "editions" ? groupSpec.backlog : 0,
             ...(groupSpec.limit.kind === "own"
               ? { concurrency: groupSpec.limit.concurrency }
               : groupSpec.limit.kind === "shared"
@@ -292,7 +301,7 @@ export const observe =
               exit: undefined as unknown
             }
             producers.push(outcome)
-            const createAll = asForEachHere(groupSpec, producer)
+            const createAll = (comparing === "editions" ? producer.asForEach : asForEachHere(groupSpec, producer))
               ? Effect.suspend(() => {
                 const state = { pulled: 0, ranOut: false, closed: false }
                 outcome.iterator = state
@@ -348,7 +357,7 @@ export const observe =
                 const fibers = yield* Effect.forEach(
                   groupSpec.producers,
                   (producer, p) =>
-                    holding === "scoped"
+                    comparing === "editions"
                       ? Effect.forkScoped(produce(group, producer, p))
                       : Effect.forkChild(produce(group, producer, p))
                 )
@@ -393,8 +402,8 @@ export const observe =
  * What a user of `adapter` observes of `spec`, run on the explorer in
  * first-come order, with the violations the explorer found on the way.
  */
-export const observed = async <G>(adapter: Adapter<G>, spec: ProgramSpec, holding: Producers = "children") => {
-  const result = await runOnce(observe(adapter, spec, holding), 2048, [])
+export const observed = async <G>(adapter: Adapter<G>, spec: ProgramSpec, comparing: Comparing = "reference") => {
+  const result = await runOnce(observe(adapter, spec, comparing), 2048, [])
   return {
     violations: result.violations.map((v) => `${adapter.name}: ${v.invariant}: ${v.detail}`),
     observed: result.outcome === "hang" ? "hang" as const : Exit.isSuccess(result.outcome.exit)
@@ -409,7 +418,7 @@ export const observed = async <G>(adapter: Adapter<G>, spec: ProgramSpec, holdin
  * editions' groups behave alike.
  */
 export const sharedObservation = async (spec: ProgramSpec): Promise<unknown> => {
-  const { observed: seen, violations } = await observed(real, spec, "scoped")
+  const { observed: seen, violations } = await observed(real, spec, "editions")
   if (violations.length > 0) return { violations }
   return typeof seen === "string" ? seen : Comparison.acrossEditions(seen, (seen) => ({
     caller: seen.caller,
