@@ -1,51 +1,94 @@
 /**
  * Every `@example` in the public module type-checks against Effect 4, under
- * strict settings, as docgen checks the Effect 3 edition's. Each example is
- * written to a file of its own beside this package's node_modules, so that
- * it resolves `effect` 4 as a user's code would.
+ * strict settings, as docgen checks the Effect 3 edition's, and every
+ * program an example defines runs to its end: an example a user copies must
+ * neither fail nor hang. Each example is written to a file of its own beside
+ * this package's node_modules, so that it resolves `effect` 4 as a user's
+ * code would.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Examples } from "@volley/taskgroup-scenarios"
+import { Effect, Exit } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import ts from "typescript"
 
 const packageDir = path.join(import.meta.dirname, "..")
-const source = fs.readFileSync(path.join(packageDir, "src", "TaskGroup.ts"), "utf8")
-const examples = [...source.matchAll(/@example\n \* ```ts\n([\s\S]*?) \* ```/g)].map((match) =>
-  match[1].split("\n").map((line) => line.replace(/^ \* ?/, "")).join("\n")
-)
+const examples = Examples.examplesOf(fs.readFileSync(path.join(packageDir, "src", "TaskGroup.ts"), "utf8"))
+
+/** Writes each example to a file of its own in a fresh folder of this package, and removes the folder after `use`. */
+const withFiles = async <A>(
+  folder: string,
+  contents: (example: string) => string,
+  use: (files: ReadonlyArray<string>) => Promise<A> | A
+): Promise<A> => {
+  const dir = path.join(packageDir, folder)
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir)
+  try {
+    return await use(examples.map((example, i) => {
+      const file = path.join(dir, `example-${i}.ts`)
+      fs.writeFileSync(file, contents(example))
+      return file
+    }))
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
 
 describe("examples", () => {
-  it("every export's example compiles", { timeout: 120_000 }, () => {
-    assert.isAtLeast(examples.length, 11)
-    const dir = path.join(packageDir, ".docs-check-examples")
-    fs.rmSync(dir, { recursive: true, force: true })
-    fs.mkdirSync(dir)
-    try {
-      const files = examples.map((example, i) => {
-        const file = path.join(dir, `example-${i}.ts`)
-        fs.writeFileSync(file, `${example}\nexport {}\n`)
-        return file
+  it(
+    "every export's example compiles",
+    { timeout: 120_000 },
+    () =>
+      withFiles(".docs-check-examples", (example) => `${example}\nexport {}\n`, (files) => {
+        assert.isAtLeast(examples.length, 11)
+        const program = ts.createProgram([...files], {
+          noEmit: true,
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUnusedLocals: false,
+          skipLibCheck: true,
+          module: ts.ModuleKind.ESNext,
+          moduleResolution: ts.ModuleResolutionKind.Bundler,
+          target: ts.ScriptTarget.ES2022,
+          lib: ["lib.es2022.d.ts"],
+          types: [],
+          paths: { "@volley/taskgroup-effect4": [path.join(packageDir, "src", "index.ts")] }
+        })
+        const diagnostics = ts.getPreEmitDiagnostics(program).map((d) =>
+          `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+        )
+        assert.deepStrictEqual(diagnostics, [])
       })
-      const program = ts.createProgram(files, {
-        noEmit: true,
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUnusedLocals: false,
-        skipLibCheck: true,
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        target: ts.ScriptTarget.ES2022,
-        lib: ["lib.es2022.d.ts"],
-        types: [],
-        paths: { "@volley/taskgroup-effect4": [path.join(packageDir, "src", "index.ts")] }
+  )
+
+  it(
+    "every program an example defines runs to its end",
+    { timeout: 120_000 },
+    () =>
+      withFiles(".docs-check-runs", Examples.asModule, async (files) => {
+        const ended: Array<string> = []
+        for (const [i, file] of files.entries()) {
+          const { examples: values } = (await import(file)) as { readonly examples: ReadonlyArray<unknown> }
+          for (const value of values.filter(Effect.isEffect)) {
+            // on the real clock, as a user runs it, and given up after a while without waiting for it: a
+            // scope that never closes cannot be interrupted either
+            const fiber = Effect.runFork(value as Effect.Effect<unknown, unknown>)
+            let timer: ReturnType<typeof setTimeout> | undefined
+            const exit = await Promise.race([
+              new Promise<Exit.Exit<unknown, unknown>>((resolve) => fiber.addObserver(resolve)),
+              new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 5_000)))
+            ])
+            clearTimeout(timer)
+            if (exit === undefined) fiber.interruptUnsafe()
+            ended.push(
+              exit === undefined ? `example ${i} did not end` : Exit.isFailure(exit) ? `example ${i} failed` : "ended"
+            )
+          }
+        }
+        assert.isAtLeast(ended.length, 11)
+        assert.deepStrictEqual(ended.filter((line) => line !== "ended"), [])
       })
-      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) =>
-        `${d.file ? path.basename(d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
-      )
-      assert.deepStrictEqual(diagnostics, [])
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true })
-    }
-  })
+  )
 })

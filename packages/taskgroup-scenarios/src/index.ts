@@ -13,6 +13,7 @@
  */
 export * as Comparison from "./Comparison.js"
 export * as Edition from "./Edition.js"
+export * as Examples from "./Examples.js"
 export * as Exploration from "./Exploration.js"
 export * as Invariants from "./Invariants.js"
 export * as Programs from "./Programs.js"

@@ -413,8 +413,10 @@ export const exits: <A, E>(self: TaskGroup<A, E>) => Effect.Effect<ReadonlyArray
  * const program = Effect.scoped(
  *   Effect.gen(function*() {
  *     const group = yield* TaskGroup.make<void>({ concurrency: 1 })
- *     yield* TaskGroup.createTask(group, Effect.never)
+ *     const task = yield* TaskGroup.createTask(group, Effect.never)
  *     const stats = yield* TaskGroup.stats(group)
+ *     // the scope would wait for the task: it never ends by itself
+ *     yield* task.interrupt
  *     return stats.running // 1
  *   })
  * )
