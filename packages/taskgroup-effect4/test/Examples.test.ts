@@ -68,27 +68,25 @@ describe("examples", () => {
     { timeout: 120_000 },
     () =>
       withFiles(".docs-check-runs", Examples.asModule, async (files) => {
-        const ended: Array<string> = []
+        const programs: Array<{ readonly example: number; readonly start: () => Examples.Started }> = []
         for (const [i, file] of files.entries()) {
           const { examples: values } = (await import(file)) as { readonly examples: ReadonlyArray<unknown> }
           for (const value of values.filter(Effect.isEffect)) {
-            // on the real clock, as a user runs it, and given up after a while without waiting for it: a
-            // scope that never closes cannot be interrupted either
-            const fiber = Effect.runFork(value as Effect.Effect<unknown, unknown>)
-            let timer: ReturnType<typeof setTimeout> | undefined
-            const exit = await Promise.race([
-              new Promise<Exit.Exit<unknown, unknown>>((resolve) => fiber.addObserver(resolve)),
-              new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 5_000)))
-            ])
-            clearTimeout(timer)
-            if (exit === undefined) fiber.interruptUnsafe()
-            ended.push(
-              exit === undefined ? `example ${i} did not end` : Exit.isFailure(exit) ? `example ${i} failed` : "ended"
-            )
+            programs.push({
+              example: i,
+              start: () => {
+                const fiber = Effect.runFork(value as Effect.Effect<unknown, unknown>)
+                return {
+                  succeeded: new Promise((resolve) => fiber.addObserver((exit) => resolve(Exit.isSuccess(exit)))),
+                  stop: () => fiber.interruptUnsafe()
+                }
+              }
+            })
           }
         }
-        assert.isAtLeast(ended.length, 11)
-        assert.deepStrictEqual(ended.filter((line) => line !== "ended"), [])
+        const { problems, ran } = await Examples.runEach(programs, 5_000)
+        assert.isAtLeast(ran, 11)
+        assert.deepStrictEqual(problems, [])
       })
   )
 })

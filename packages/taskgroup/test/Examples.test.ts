@@ -19,29 +19,27 @@ describe("examples", () => {
     fs.rmSync(dir, { recursive: true, force: true })
     fs.mkdirSync(dir)
     try {
-      const ended: Array<string> = []
+      const programs: Array<{ readonly example: number; readonly start: () => Examples.Started }> = []
       for (const [i, example] of examples.entries()) {
         const file = path.join(dir, `example-${i}.ts`)
         fs.writeFileSync(file, Examples.asModule(example))
         const { examples: values } = (await import(file)) as { readonly examples: ReadonlyArray<unknown> }
         for (const value of values.filter(Effect.isEffect)) {
-          // on the real clock, as a user runs it, and given up after a while without waiting for it: a
-          // scope that never closes cannot be interrupted either
-          const fiber = Effect.runFork(value as Effect.Effect<unknown, unknown>)
-          let timer: ReturnType<typeof setTimeout> | undefined
-          const exit = await Promise.race([
-            new Promise<Exit.Exit<unknown, unknown>>((resolve) => fiber.addObserver(resolve)),
-            new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 5_000)))
-          ])
-          clearTimeout(timer)
-          if (exit === undefined) fiber.unsafeInterruptAsFork(FiberId.none)
-          ended.push(
-            exit === undefined ? `example ${i} did not end` : Exit.isFailure(exit) ? `example ${i} failed` : "ended"
-          )
+          programs.push({
+            example: i,
+            start: () => {
+              const fiber = Effect.runFork(value as Effect.Effect<unknown, unknown>)
+              return {
+                succeeded: new Promise((resolve) => fiber.addObserver((exit) => resolve(Exit.isSuccess(exit)))),
+                stop: () => fiber.unsafeInterruptAsFork(FiberId.none)
+              }
+            }
+          })
         }
       }
-      assert.isAtLeast(ended.length, 11)
-      assert.deepStrictEqual(ended.filter((line) => line !== "ended"), [])
+      const { problems, ran } = await Examples.runEach(programs, 5_000)
+      assert.isAtLeast(ran, 11)
+      assert.deepStrictEqual(problems, [])
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
