@@ -486,6 +486,11 @@ export const brokenPrograms: ReadonlyArray<BrokenProgram> = [
     breaks: "the scenario never hangs"
   },
   {
+    name: "a program that waits for nothing at its very first step hangs",
+    program: (ed) => ed.never,
+    breaks: "the scenario never hangs"
+  },
+  {
     name: "a program that yields for ever spins",
     program: (ed) => ed.forever(ed.yieldNow),
     breaks: "the scenario never hangs"

@@ -246,7 +246,8 @@ export const runOnce = <A, E>(
     )
     return {
       line,
-      run: () => Effect.runPromise(program),
+      // started on the line, so that a scenario that suspends before its first fork or sleep is seen to hang
+      run: () => Effect.runPromise(Effect.andThen(Effect.yieldNow, program), { scheduler }),
       died: (error) => ({ exit: Exit.die(error), at: -1 }),
       violation: (invariant, detail) => harness.violation(invariant, detail),
       violations: harness.violations,

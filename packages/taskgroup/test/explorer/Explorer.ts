@@ -233,7 +233,13 @@ export const runOnce = <A, E>(
     )
     return {
       line,
-      run: () => Effect.runPromise(program),
+      // started on the line, so that a scenario that suspends before its first fork or sleep is seen to hang
+      run: () =>
+        new Promise((resolve, reject) =>
+          Effect.runFork(program, { scheduler, immediate: false }).addObserver((exit) =>
+            Exit.isSuccess(exit) ? resolve(exit.value) : reject(new Error(Cause.pretty(exit.cause)))
+          )
+        ),
       died: (error) => ({ exit: Exit.die(error), at: -1 }),
       violation: (invariant, detail) => harness.violation(invariant, detail),
       violations: harness.violations,
