@@ -372,6 +372,11 @@ class Values<A> {
     this.pages[index >>> pageBits][index & pageMask] = value
   }
 
+  /** Calls `f` with every slot and its index, in index order, without copying the slots first. */
+  forEach(f: (value: A | typeof notASuccess, index: number) => void): void {
+    for (let index = 0; index < this.length; index++) f(this.pages[index >>> pageBits][index & pageMask], index)
+  }
+
   /** Every slot in index order, as one new array (one argument per page: a million tasks make 245). */
   toArray(): Array<A | typeof notASuccess> {
     const pages = this.pages
@@ -990,7 +995,11 @@ const resultsOf = <A>(self: TaskGroup.TaskGroup<A, any>): Array<A> => {
   if (group.otherExits!.size === 0 && group.running.size === 0 && group.queued.length === 0) {
     return values.toArray() as Array<A>
   }
-  return values.toArray().filter((value) => value !== notASuccess) as Array<A>
+  const successes: Array<A> = []
+  values.forEach((value) => {
+    if (value !== notASuccess) successes.push(value)
+  })
+  return successes
 }
 
 const failuresOf = <E>(self: TaskGroup.TaskGroup<any, E>): Array<TaskGroup.TaskFailure<E>> =>
@@ -1054,7 +1063,7 @@ export const completions = <A, E>(self: TaskGroup.TaskGroup<A, E>): Stream.Strea
 const exitsOf = <A, E>(self: TaskGroup.TaskGroup<A, E>): ReadonlyArray<TaskGroup.TaskExit<A, E>> => {
   const { otherExits, values } = impl(self)
   const out: Array<TaskGroup.TaskExit<A, E>> = []
-  values?.toArray().forEach((value, index) => {
+  values?.forEach((value, index) => {
     const exit = value === notASuccess ? otherExits!.get(index) : Exit.succeed(value)
     if (exit !== undefined) out.push({ index, exit })
   })
