@@ -522,7 +522,9 @@ export const run: <A, E, X, E2, R>(
  * Runs `f` for every item as a task of a fresh group, created one at a time
  * as a `createTask` loop would, and returns the summary with results in item
  * order. The iterator is advanced inside the effect: if it throws, `forEach`
- * dies with that defect and the tasks already started are interrupted. When
+ * dies with that defect and the tasks already started are interrupted. `f`
+ * is called for an item as its task is created, never ahead of room, and
+ * a throw of `f` is that task's defect, not `forEach`'s. When
  * `forEach` stops before the items are used up (the `interrupt` strategy, or
  * an interruption), it closes the iterator (`return()`), as `for…of` does.
  *

@@ -486,6 +486,24 @@ describe("TaskGroup (Effect 4)", () => {
         assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
       }))
 
+    it.effect("calls f as each item's task is created, never ahead of room, and a throw of f is that task's defect", () =>
+      Effect.gen(function*() {
+        const called: Array<number> = []
+        const fiber = yield* TaskGroup.forEach([0, 1, 2], (n) => {
+          called.push(n)
+          if (n === 1) throw new Error("f broke")
+          return Effect.as(Effect.sleep(10), n)
+        }, { concurrency: 1 }).pipe(Effect.forkChild)
+        yield* Effect.yieldNow
+        assert.deepStrictEqual(called, [0])
+        yield* TestClock.adjust("20 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(called, [0, 1, 2])
+        assert.deepStrictEqual(summary.results, [0, 2])
+        assert.deepStrictEqual(summary.failures.map((failure) => failure.index), [1])
+        assert.isTrue(Cause.hasDies(summary.failures[0].cause))
+      }))
+
     it.effect("is dual", () =>
       Effect.gen(function*() {
         const summary = yield* pipe(

@@ -531,7 +531,9 @@ export const run: <A, E, X, E2, R>(
  * Runs `f` for every item as a task of a fresh group, created one at a time
  * as a `createTask` loop would, and returns the summary with results in item
  * order. The iterator is advanced inside the effect: if it throws, `forEach`
- * dies with that defect and the tasks already started are interrupted. When
+ * dies with that defect and the tasks already started are interrupted. `f`
+ * is called for an item as its task is created, never ahead of room, and
+ * a throw of `f` is that task's defect, not `forEach`'s. When
  * it stops before the items run out (a failure under the `interrupt`
  * strategy, an interruption, a closing scope), it closes the iterator with
  * `iterator.return()`, as `for…of` does, so a generator's `finally` runs.

@@ -414,6 +414,24 @@ describe("TaskGroup", () => {
   })
 
   describe("run and forEach", () => {
+    it.effect("forEach calls f as each item's task is created, never ahead of room, and a throw of f is that task's defect", () =>
+      Effect.gen(function*() {
+        const called: Array<number> = []
+        const fiber = yield* TaskGroup.forEach([0, 1, 2], (n) => {
+          called.push(n)
+          if (n === 1) throw new Error("f broke")
+          return sleepThen(10, n)
+        }, { concurrency: 1 }).pipe(Effect.fork)
+        yield* Effect.yieldNow()
+        assert.deepStrictEqual(called, [0])
+        yield* TestClock.adjust("20 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(called, [0, 1, 2])
+        assert.deepStrictEqual(summary.results, [0, 2])
+        assert.deepStrictEqual(summary.failures.map((failure) => failure.index), [1])
+        assert.isTrue(Cause.isDie(summary.failures[0].cause))
+      }))
+
     const childOf = (group: TaskGroup.TaskGroup<number, never>, delay: number) =>
       TaskGroup.createTask(
         group,

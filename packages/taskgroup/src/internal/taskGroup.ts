@@ -1050,12 +1050,18 @@ const feedFrom = <I, A, E, R>(
   f: (item: I, index: number) => Effect.Effect<A, E, R>
 ): Effect.Effect<void, TaskGroup.TaskGroupClosedError, R> => {
   let index = 0
+  // `f` is called as its item is taken, as a createTask loop calls it; a throw of `f` is that item's task dying
+  const taskOf = (item: I): Effect.Effect<A, E, R> => {
+    try {
+      return f(item, index++)
+    } catch (defect) {
+      return Effect.die(defect)
+    }
+  }
   if (group.capacity === undefined) {
     return Effect.gen(function*() {
       for (let item = next(); item.done !== true; item = next()) {
-        const i = index++
-        const value = item.value
-        yield* createTask(group, Effect.suspend(() => f(value, i)))
+        yield* createTask(group, taskOf(item.value))
       }
     })
   }
@@ -1068,8 +1074,7 @@ const feedFrom = <I, A, E, R>(
         next: () => {
           const item = next()
           if (item.done === true) return item
-          const i = index++
-          return { done: false, value: Effect.suspend(() => f(item.value, i)) }
+          return { done: false, value: taskOf(item.value) }
         },
         resume
       }
