@@ -188,6 +188,74 @@ describe("runtime (Effect 4 internals)", () => {
       assert.isTrue(yield* freePermits(semaphore, 1))
     }))
 
+  describe("fiberStep", () => {
+    const recording = () => {
+      const ranOn: Array<number> = []
+      const step = runtime.fiberStep((first: number, second: number, fiber) => {
+        ranOn.push(fiber.id)
+        return Effect.succeed(first + second)
+      })
+      return { ranOn, step }
+    }
+    /** A scheduler that asks fibers to yield only while `asking` is set. */
+    const askingToYield = () => {
+      const inner = new Scheduler.MixedScheduler()
+      const control = { asking: false }
+      const scheduler: Scheduler.Scheduler = {
+        executionMode: inner.executionMode,
+        shouldYield: (fiber) => control.asking || inner.shouldYield(fiber),
+        makeDispatcher: () => inner.makeDispatcher()
+      }
+      return { control, scheduler }
+    }
+
+    it.effect("yield*ed in Effect.gen, runs its body in that generator step, on that fiber, as one operation", () =>
+      Effect.gen(function*() {
+        const { ranOn, step } = recording()
+        const self = yield* Effect.withFiber((fiber) => Effect.succeed(fiber))
+        const before = self.currentOpCount
+        // `yield*` asks the effect for its iterator in the generator's own step
+        step(1, 2)[Symbol.iterator]()
+        assert.deepStrictEqual(ranOn, [self.id])
+        assert.strictEqual(self.currentOpCount, before + 1)
+        assert.strictEqual(yield* step(1, 2), 3)
+        // anywhere else it is Effect.withFiber
+        assert.strictEqual(yield* Effect.map(step(2, 3), (sum) => sum * 2), 10)
+        assert.deepStrictEqual(ranOn, [self.id, self.id, self.id])
+      }))
+
+    it.effect("goes through the run loop when the scheduler asks the fiber to yield", () => {
+      const { control, scheduler } = askingToYield()
+      return Effect.gen(function*() {
+        const { ranOn, step } = recording()
+        control.asking = true
+        step(1, 2)[Symbol.iterator]()
+        control.asking = false
+        assert.deepStrictEqual(ranOn, [])
+        assert.strictEqual(yield* step(1, 2), 3)
+        assert.strictEqual(ranOn.length, 1)
+      }).pipe(Effect.provideService(Scheduler.Scheduler, scheduler))
+    })
+
+    it.effect("goes through the run loop, which interrupts first, when an interruption is pending", () =>
+      Effect.gen(function*() {
+        const { ranOn, step } = recording()
+        let ranInline = true
+        const fiber = yield* Effect.forkChild(Effect.gen(function*() {
+          const self = yield* Effect.withFiber((fiber) => Effect.succeed(fiber))
+          // interrupting a running fiber only marks it; its run loop acts at its next operation
+          self.interruptUnsafe()
+          step(1, 2)[Symbol.iterator]()
+          ranInline = ranOn.length > 0
+          yield* step(1, 2)
+        }))
+        const exit = yield* Fiber.await(fiber)
+        assert.isFalse(ranInline)
+        assert.deepStrictEqual(ranOn, [])
+        assert.isTrue(Exit.hasInterrupts(exit))
+      }))
+  })
+
   it("combineCauses and failuresOf read Effect 4's cause reasons", () => {
     const cause = runtime.combineCauses([
       Effect.runSync(Effect.exit(Effect.fail("a"))).pipe((e) => (e as Exit.Failure<never, string>).cause),

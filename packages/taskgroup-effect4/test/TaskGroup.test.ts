@@ -157,6 +157,18 @@ describe("TaskGroup (Effect 4)", () => {
         assert.strictEqual(gauge.peak, 2)
         assert.isTrue(yield* freePermitsOf(inner, 2))
       }))
+    it.effect("a long createTask loop on an unbounded group still yields, so its tasks start while it runs", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const group = yield* TaskGroup.make({ concurrency: "unbounded" })
+        let started = 0
+        for (let i = 0; i < 10_000; i++) {
+          yield* TaskGroup.createTask(group, Effect.sync(() => started++))
+        }
+        const startedWhileLooping = started
+        yield* TaskGroup.join(group)
+        assert.isAbove(startedWhileLooping, 0)
+        assert.strictEqual(started, 10_000)
+      })))
   })
 
   describe("options", () => {

@@ -863,6 +863,45 @@ export const make = <A = unknown, E = never>(
     close
   )
 
+/**
+ * `createTask`'s step, on the fiber that runs it: as `Effect.withFiber`, and
+ * in a createTask loop right inside its `Effect.gen` step (see
+ * `runtime.fiberStep`).
+ */
+const createTaskStep = runtime.fiberStep((
+  self: TaskGroup.TaskGroup<any, any>,
+  effect: Effect.Effect<any, any, any>,
+  caller
+): Effect.Effect<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError> => {
+  const group = impl(self)
+  const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
+  let now: Effect.Effect<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError> | undefined
+  group.steps.enter()
+  try {
+    now = admitNow(group, effect, forker)
+  } finally {
+    group.steps.exit()
+  }
+  if (now !== undefined) return now
+  const producer = new Producer(effect, forker)
+  return Effect.onExit(
+    // The register function decides again: the group may have changed in the ops since.
+    Effect.callback<TaskRecord<any, any>, TaskGroup.TaskGroupClosedError>((resume) => {
+      const again = group.steps.run(() => {
+        const again = admitNow(group, effect, forker)
+        if (again !== undefined) return again
+        producer.resume = resume
+        group.producers.push(producer)
+        if (group.semaphore !== undefined) servePermits(group)
+        notifyStats(group)
+        return undefined
+      })
+      if (again !== undefined) resume(again)
+    }),
+    () => Effect.sync(() => group.steps.run(() => leaveLine(group, producer)))
+  )
+})
+
 /** @internal */
 export const createTask = dual<
   <A, E, XA extends A, XE extends E, R>(
@@ -875,36 +914,7 @@ export const createTask = dual<
 >(2, <A, E, XA extends A, XE extends E, R>(
   self: TaskGroup.TaskGroup<A, E>,
   effect: Effect.Effect<XA, XE, R>
-) =>
-  Effect.withFiber<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>((caller) => {
-    const group = impl(self)
-    const forker = group.lastForker = runtime.forkerOf(caller, group.lastForker)
-    let now: Effect.Effect<TaskRecord<XA, XE>, TaskGroup.TaskGroupClosedError> | undefined
-    group.steps.enter()
-    try {
-      now = admitNow<XA, XE>(group, effect, forker)
-    } finally {
-      group.steps.exit()
-    }
-    if (now !== undefined) return now
-    const producer = new Producer(effect, forker)
-    return Effect.onExit(
-      // The register function decides again: the group may have changed in the ops since.
-      Effect.callback<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError>((resume) => {
-        const again = group.steps.run(() => {
-          const again = admitNow<XA, XE>(group, effect, forker)
-          if (again !== undefined) return again
-          producer.resume = resume
-          group.producers.push(producer)
-          if (group.semaphore !== undefined) servePermits(group)
-          notifyStats(group)
-          return undefined
-        })
-        if (again !== undefined) resume(again)
-      }),
-      () => Effect.sync(() => group.steps.run(() => leaveLine(group, producer)))
-    )
-  }))
+) => createTaskStep(self, effect) as Effect.Effect<TaskGroup.Task<XA, XE>, TaskGroup.TaskGroupClosedError, R>)
 
 /** A waiting `createTask` call that was interrupted gives up its place. */
 const leaveLine = (group: TaskGroupImpl<any, any>, producer: Producer): void => {
