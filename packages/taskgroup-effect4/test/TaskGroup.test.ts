@@ -157,6 +157,21 @@ describe("TaskGroup (Effect 4)", () => {
         assert.strictEqual(gauge.peak, 2)
         assert.isTrue(yield* freePermitsOf(inner, 2))
       }))
+    it.effect("one createTask effect yielded by several generators at once gives each its own task", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const group = yield* TaskGroup.make<void>({ concurrency: 1, backlog: 0 })
+        const create = TaskGroup.createTask(group, Effect.sleep(10))
+        const producers = yield* Effect.forEach([0, 1, 2], () =>
+          Effect.forkChild(Effect.gen(function*() {
+            const first = yield* create
+            const second = yield* create
+            return [first.index, second.index]
+          })))
+        yield* TestClock.adjust("100 millis")
+        const indexes = (yield* Effect.forEach(producers, Fiber.join)).flat()
+        assert.deepStrictEqual(indexes.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5])
+      })))
+
     it.effect("a long createTask loop on an unbounded group still yields, so its tasks start while it runs", () =>
       Effect.scoped(Effect.gen(function*() {
         const group = yield* TaskGroup.make({ concurrency: "unbounded" })

@@ -15,7 +15,6 @@ import * as Fiber from "effect/Fiber"
 import type * as Scheduler from "effect/Scheduler"
 import * as Scope from "effect/Scope"
 import type * as Semaphore from "effect/Semaphore"
-import { SingleShotGen } from "effect/Utils"
 
 /** @internal */
 export type ExitKind = "succeeded" | "failed" | "interrupted"
@@ -313,7 +312,11 @@ const evaluateKey = "~effect/Effect/evaluate"
  *   on the fiber that runs the generator (`Fiber.getCurrent()`), whenever
  *   `mayStepInline` allows, and hands the generator `body`'s effect: an
  *   `Exit` goes on in the generator with no turn of the run loop, as
- *   `Effect.succeed` does.
+ *   `Effect.succeed` does;
+ * - it is its own iterator for `yield*`, as `SingleShotGen` is one, without
+ *   a `SingleShotGen` and its result object per call. `yield*` reads each
+ *   result before anything else can run, so two generators that yield the
+ *   same effect never see each other's state.
  *
  * In a profile of a createTask loop, the run loop's turn for
  * `Effect.withFiber` and then for its `Effect.succeed(task)` cost as much
@@ -332,7 +335,24 @@ export const fiberStep = <F, S, A, E, R>(
     return (first, second) => Effect.withFiber((fiber) => body(first, second, fiber))
   }
   class FiberStep {
+    /** Its own iterator's state, as `SingleShotGen` keeps it, so that `yield*` makes no object of its own. */
+    pending: unknown = undefined
+    yielded = true
+    value: unknown = undefined
+    done = true
     constructor(readonly first: F, readonly second: S) {}
+    next(sent: unknown): this {
+      if (this.yielded) {
+        this.value = sent
+        this.done = true
+      } else {
+        this.yielded = true
+        this.value = this.pending
+        this.pending = undefined
+        this.done = false
+      }
+      return this
+    }
   }
   Object.setPrototypeOf(FiberStep.prototype, proto)
   Object.defineProperty(FiberStep.prototype, evaluateKey, {
@@ -343,9 +363,9 @@ export const fiberStep = <F, S, A, E, R>(
   Object.defineProperty(FiberStep.prototype, Symbol.iterator, {
     value(this: FiberStep) {
       const fiber = Fiber.getCurrent()
-      return new SingleShotGen(
-        fiber !== undefined && mayStepInline(fiber) ? body(this.first, this.second, fiber) : this
-      )
+      this.pending = fiber !== undefined && mayStepInline(fiber) ? body(this.first, this.second, fiber) : this
+      this.yielded = false
+      return this
     }
   })
   return (first, second) => new FiberStep(first, second) as unknown as Effect.Effect<A, E, R>
