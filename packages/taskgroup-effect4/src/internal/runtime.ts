@@ -304,7 +304,7 @@ const evaluateKey = "~effect/Effect/evaluate"
 
 /**
  * `(first, second) => Effect.withFiber((fiber) => body(first, second, fiber))`,
- * for a call made once per task, in two ways cheaper:
+ * for a call made once per task, in three ways cheaper:
  *
  * - the effect is one object with two fields, not a closure and its context
  *   around an effect;
