@@ -18,12 +18,14 @@
  * default ({@link layer}), or in Redis for several processes sharing one key
  * ({@link layerRedis}).
  *
- * Windows are kept as a sliding log of send times, each window stretched by a
- * padding. Riot's windows are fixed and start at the first request the server
- * sees, at a moment the client cannot know exactly; if no span of
- * `windowSeconds + padding` holds more than `limit` sends, then no fixed window
- * of the server can hold more than `limit` arrivals, whatever its alignment, as
- * long as network jitter stays under the padding.
+ * Windows are kept as a sliding log, each window stretched by a padding. A
+ * request holds its slot from its reservation until its answer, and its
+ * window runs from the answer: Riot counts it somewhere in between, and
+ * Riot's windows are fixed and start at the first request the server counts,
+ * at a moment the client cannot know. So if no span of `windowSeconds` holds
+ * more than `limit` entries, then no window of the server, whatever its
+ * alignment, holds more than `limit` requests, however much the latency of
+ * the requests varies.
  *
  * Before the first response of a routing value or method, its limits are
  * unknown: one request at a time goes out (the probe) until a response teaches
@@ -120,14 +122,21 @@ export const parseCounts: (value: string) => ReadonlyArray<WindowCount> | undefi
  * The answer of {@link RateLimitStore.reserve}: either every key got its slot,
  * or none did and the caller should try again after `retryInMillis`.
  * `reason: "probe"` means a key's limits are unknown and its first request is
- * still out.
+ * still out; `"unanswered"` means a window is full and the slot that frees
+ * first belongs to a request still waiting for its answer. For both, an
+ * answer may come sooner than `retryInMillis`, and the caller may ask again
+ * then.
  *
  * @since 0.1.0
  * @category models
  */
 export type Reservation =
   | { readonly granted: true }
-  | { readonly granted: false; readonly retryInMillis: number; readonly reason: "blocked" | "window" | "probe" }
+  | {
+    readonly granted: false
+    readonly retryInMillis: number
+    readonly reason: "blocked" | "window" | "probe" | "unanswered"
+  }
 
 /**
  * A {@link RateLimitStore} could not do its work, e.g. Redis is unreachable.
@@ -142,7 +151,7 @@ export class RateLimitStoreError extends Schema.TaggedError<RateLimitStoreError>
   "@volley/riot/RiotRateLimiter/RateLimitStoreError"
 )("RateLimitStoreError", {
   store: Schema.String,
-  operation: Schema.Literal("connect", "reserve", "learn", "block", "release"),
+  operation: Schema.Literal("connect", "reserve", "settle", "learn", "block", "release"),
   detail: Schema.String
 }) {
   /**
@@ -172,17 +181,35 @@ export class RateLimitStoreError extends Schema.TaggedError<RateLimitStoreError>
  */
 export interface RateLimitStore {
   /**
-   * Reserves one request under every key at time `now`, or none. A key with
-   * unknown limits grants a single probe, held for `probeLeaseMillis` or until
-   * `learn` or `release`. Windows are `windowSeconds * 1000 +
-   * windowPaddingMillis` long.
+   * Reserves one request, named `ticket`, under every key at time `now`, or
+   * none. Windows are `windowSeconds * 1000 + windowPaddingMillis` long.
+   *
+   * The request holds its slot in every window until it is settled (see
+   * `settle`), and its window runs from then: Riot counts a request at some
+   * moment between its reservation and its answer, so a window counted from
+   * the reservation could end before Riot's. A request that is never settled
+   * holds its slot for `answerLeaseMillis`, then counts as settled at that
+   * moment. A key with unknown limits grants a single probe, which holds the
+   * whole key the same way, or until `learn` or `release`.
    */
   readonly reserve: (request: {
     readonly keys: ReadonlyArray<string>
+    readonly ticket: string
     readonly now: number
     readonly windowPaddingMillis: number
-    readonly probeLeaseMillis: number
+    readonly answerLeaseMillis: number
   }) => Effect.Effect<Reservation, RateLimitStoreError>
+  /**
+   * Settles the request `ticket` under `keys` at `now`: its answer came, or it
+   * failed or was given up. From then on its slot counts as used at `now`. A
+   * ticket that is not (or no longer) reserved is ignored, so a caller that
+   * cannot tell whether its reservation went through settles it anyway.
+   */
+  readonly settle: (request: {
+    readonly keys: ReadonlyArray<string>
+    readonly ticket: string
+    readonly now: number
+  }) => Effect.Effect<void, RateLimitStoreError>
   /**
    * Records a response for `key`: ends its probe, sets its limits, and raises
    * the reserved count of each window to at least the server's count. When
@@ -251,15 +278,19 @@ export const layerMemoryStore: Layer.Layer<RateLimitStore> = Layer.effect(RateLi
  */
 export interface Options {
   /**
-   * Added to every window, to cover the spread of network latency between
-   * the moment a slot is reserved and the moment Riot counts the request.
-   * Default 250 millis.
+   * Added to every window, for the server's own rounding of time. Latency
+   * needs none: a request holds its slot until its answer comes. Default
+   * 100 millis.
    */
   readonly windowPadding?: Duration.DurationInput | undefined
   /** Added to a `Retry-After` before the route or method opens again. Default 100 millis. */
   readonly retryAfterMargin?: Duration.DurationInput | undefined
-  /** How long a probe may hold a key whose limits are unknown. Default 30 seconds. */
-  readonly probeLease?: Duration.DurationInput | undefined
+  /**
+   * How long a request may hold what it reserved while no answer comes: its
+   * slot in every window, and the whole key while it is the probe of limits
+   * still unknown. Default 30 seconds.
+   */
+  readonly answerLease?: Duration.DurationInput | undefined
 }
 
 /**

@@ -123,8 +123,8 @@ describe("RiotRateLimiter", () => {
       }
       yield* Effect.fork(request("retry", true))
       yield* settle
-      // A window is 1 s plus the default padding of 250 ms.
-      for (let step = 1; step <= 4; step++) yield* advanceTo(step * 1250)
+      // A window is 1 s plus the default padding of 100 ms.
+      for (let step = 1; step <= 4; step++) yield* advanceTo(step * 1100)
       // "a" was already first in line, waiting for the window, when the retry came.
       assert.deepStrictEqual(sent, ["first", "a", "retry", "b", "c"])
       assert.deepStrictEqual(server.overruns, [])
@@ -162,10 +162,10 @@ describe("RiotRateLimiter", () => {
       assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 5), 0, "no limits known yet")
       yield* forkRequests(2, server.receive("americas", "match-v5.getMatch"))
       yield* settle
-      // Both slots of the 120 s window (250 ms of padding) are used: two more go at its end, a third at the next.
-      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 120_250)
-      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 3), 240_500)
-      yield* advanceTo(120_250)
+      // Both slots of the 120 s window (100 ms of padding) are used: two more go at its end, a third at the next.
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 120_100)
+      assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 3), 240_200)
+      yield* advanceTo(120_100)
       assert.strictEqual(yield* limiter.estimateWait("americas", "match-v5.getMatch", 2), 0)
     }).pipe(Effect.provide(limiterWith({}))))
 
@@ -179,9 +179,9 @@ describe("RiotRateLimiter", () => {
       assert.lengthOf(sent, 2)
       const held = yield* limiter.heldUntil
       assert.isTrue(held._tag === "Some")
-      // The window of 120 s opened at 0, plus the default padding of 250 ms.
-      assert.strictEqual(held._tag === "Some" && held.value, 120_250)
-      yield* advanceTo(120_250)
+      // The window of 120 s opened at 0, plus the default padding of 100 ms.
+      assert.strictEqual(held._tag === "Some" && held.value, 120_100)
+      yield* advanceTo(120_100)
       assert.lengthOf(sent, 3)
       assert.isTrue((yield* limiter.heldUntil)._tag === "None")
     }).pipe(Effect.provide(limiterWith({}))))
@@ -216,6 +216,97 @@ describe("RiotRateLimiter", () => {
       assert.strictEqual(yield* grantedBy(2499), 40)
       assert.strictEqual(yield* grantedBy(2500), 45)
     }).pipe(Effect.provide(limiterWith({ windowPadding: "250 millis" }))))
+
+  it.effect("holds a slot until its answer, so a request Riot counts late never shares a window with the next", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "1:1", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const counted: Array<string> = []
+      // Riot counts a request when it reaches the server: after `before`, and answers `after` later.
+      const request = (name: string, before: number, after: number) =>
+        limiter.withPermit("americas", "match-v5.getMatch")(
+          server.receive("americas", "match-v5.getMatch").pipe(
+            Effect.tap(
+              Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => counted.push(`${name} ${now}`)))
+            ),
+            Effect.delay(Duration.millis(before)),
+            Effect.zipLeft(Effect.sleep(Duration.millis(after)))
+          )
+        )
+      yield* request("first", 0, 0) // teaches the limits
+      yield* advanceTo(1000)
+      const slow = yield* Effect.fork(request("slow", 1500, 200))
+      yield* settle
+      const next = yield* Effect.fork(request("next", 0, 0))
+      // The slot counts from the slow request's answer at 2700, so its window ends at 3700.
+      yield* advanceTo(3699)
+      assert.deepStrictEqual(counted, ["first 0", "slow 2500"])
+      yield* advanceTo(3700)
+      yield* Fiber.join(slow)
+      yield* Fiber.join(next)
+      assert.deepStrictEqual(counted, ["first 0", "slow 2500", "next 3700"])
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))))
+
+  it.effect("frees a slot whose request was interrupted before its answer, not only at the end of the lease", () =>
+    Effect.gen(function*() {
+      const server = makeServer({ app: "1:1", method: "100:1" })
+      const limiter = yield* RiotRateLimiter.RiotRateLimiter
+      const request = (send: Effect.Effect<void>) =>
+        limiter.withPermit("americas", "match-v5.getMatch")(
+          Effect.zipRight(send, server.receive("americas", "match-v5.getMatch"))
+        )
+      yield* request(Effect.void) // teaches the limits
+      yield* advanceTo(1000)
+      const hanging = yield* Effect.fork(request(Effect.never))
+      yield* settle
+      let sentAt: number | undefined
+      yield* Effect.fork(
+        Effect.zipRight(request(Effect.void), Effect.map(Clock.currentTimeMillis, (now) => sentAt = now))
+      )
+      yield* advanceTo(1500)
+      yield* Fiber.interrupt(hanging)
+      yield* advanceTo(2500)
+      assert.strictEqual(sentAt, 2500)
+      assert.deepStrictEqual(server.overruns, [])
+    }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero, answerLease: "1 minute" }))))
+
+  it.effect("frees a slot the store granted to a request interrupted before it heard so", () =>
+    Effect.gen(function*() {
+      const memory = yield* RiotRateLimiter.makeMemoryStore
+      const gate = yield* Deferred.make<void>()
+      let reservations = 0
+      // The second reservation is granted in the store, and its answer is held up on the way back.
+      const store: RiotRateLimiter.RateLimitStore = {
+        ...memory,
+        reserve: (request) =>
+          Effect.tap(memory.reserve(request), () => ++reservations === 2 ? Deferred.await(gate) : Effect.void)
+      }
+      const server = makeServer({ app: "1:1", method: "100:1" })
+      return yield* Effect.gen(function*() {
+        const limiter = yield* RiotRateLimiter.RiotRateLimiter
+        const request = limiter.withPermit("americas", "match-v5.getMatch")(
+          server.receive("americas", "match-v5.getMatch")
+        )
+        yield* request // teaches the limits
+        yield* advanceTo(1000)
+        const interrupted = yield* Effect.fork(request)
+        yield* settle
+        assert.strictEqual(reservations, 2)
+        let sentAt: number | undefined
+        yield* Effect.fork(Effect.zipRight(request, Effect.map(Clock.currentTimeMillis, (now) => sentAt = now)))
+        yield* advanceTo(1500)
+        yield* Fiber.interrupt(interrupted)
+        yield* advanceTo(2500)
+        assert.strictEqual(sentAt, 2500)
+      }).pipe(
+        Effect.provide(
+          RiotRateLimiter.layerWith({ windowPadding: Duration.zero, answerLease: "1 minute" }).pipe(
+            Layer.provide(Layer.succeed(RiotRateLimiter.RateLimitStore, store))
+          )
+        )
+      )
+    }))
 
   it.effect("keeps method limits per method and app limits per route", () =>
     Effect.gen(function*() {
@@ -356,40 +447,53 @@ describe("RiotRateLimiter", () => {
     windows.map((window) => `${window.limit}:${window.windowSeconds}`).join(",")
 
   it.effect.prop(
-    "never puts more requests into a window than its limit",
+    "never puts more requests into a window than its limit, however the latencies vary",
     {
       app: FastCheck.array(windowArbitrary, { minLength: 1, maxLength: 3 }),
       method: FastCheck.array(windowArbitrary, { minLength: 1, maxLength: 2 }),
-      // Milliseconds between the arrivals of successive requests.
-      gaps: FastCheck.array(FastCheck.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 40 }),
-      latency: FastCheck.integer({ min: 0, max: 40 })
+      // Per request: milliseconds after the previous request's arrival, then on the way to Riot, then back.
+      requests: FastCheck.array(
+        FastCheck.tuple(
+          FastCheck.integer({ min: 0, max: 700 }),
+          FastCheck.integer({ min: 0, max: 3000 }),
+          FastCheck.integer({ min: 0, max: 3000 })
+        ),
+        { minLength: 1, maxLength: 40 }
+      )
     },
-    ({ app, gaps, latency, method }) =>
+    ({ app, method, requests }) =>
       Effect.gen(function*() {
         const server = makeServer({ app: format(app), method: format(method) })
         const limiter = yield* RiotRateLimiter.RiotRateLimiter
-        const sent: Array<number> = []
-        const send = Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => sent.push(now))).pipe(
-          Effect.zipRight(Effect.sleep(Duration.millis(latency))),
-          Effect.zipRight(server.receive("americas", "m"))
-        )
+        const counted: Array<number> = []
+        const send = (there: number, back: number) =>
+          Effect.sleep(Duration.millis(there)).pipe(
+            Effect.zipRight(Clock.currentTimeMillis),
+            Effect.flatMap((now) => Effect.sync(() => counted.push(now))),
+            Effect.zipRight(server.receive("americas", "m")),
+            Effect.zipLeft(Effect.sleep(Duration.millis(back)))
+          )
         let arrival = 0
-        const fibers = yield* Effect.forEach(gaps, (gap) => {
+        const fibers = yield* Effect.forEach(requests, ([gap, there, back]) => {
           arrival += gap
-          return Effect.fork(Effect.delay(limiter.withPermit("americas", "m")(send), Duration.millis(arrival)))
+          return Effect.fork(
+            Effect.delay(limiter.withPermit("americas", "m")(send(there, back)), Duration.millis(arrival))
+          )
         })
-        yield* TestClock.adjust(Duration.minutes(5))
+        yield* TestClock.adjust(Duration.minutes(10))
         yield* Fiber.joinAll(fibers)
 
-        assert.strictEqual(sent.length, gaps.length)
+        assert.strictEqual(counted.length, requests.length)
         assert.deepStrictEqual(server.overruns, [])
-        // Stronger: no span of a window's length holds more than its limit.
+        // Stronger: no span of a window's length, wherever it starts, holds more than its limit.
+        counted.sort((a, b) => a - b)
         for (const window of [...app, ...method]) {
-          for (let i = window.limit; i < sent.length; i++) {
-            assert.isAtLeast(sent[i] - sent[i - window.limit], window.windowSeconds * 1000)
+          for (let i = window.limit; i < counted.length; i++) {
+            assert.isAtLeast(counted[i] - counted[i - window.limit], window.windowSeconds * 1000)
           }
         }
-      }).pipe(Effect.provide(limiterWith({ windowPadding: "50 millis" }))),
-    { fastCheck: { numRuns: 25 } }
+      }).pipe(Effect.provide(limiterWith({ windowPadding: Duration.zero }))),
+    // Ten minutes of TestClock per run, in steps of a millisecond.
+    { fastCheck: { numRuns: 25 }, timeout: 30_000 }
   )
 })

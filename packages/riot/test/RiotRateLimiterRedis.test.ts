@@ -266,6 +266,29 @@ describe("RiotRateLimiter on Redis", () => {
       assert.isAtLeast(sentAt.at - rejectedAt, 1000)
     }).pipe(Effect.provide(NodeContext.layer)))
 
+  it.scopedLive("makes every limiter wait for the answer of a slow request before its window runs", () =>
+    Effect.gen(function*() {
+      const redis = yield* startRedis
+      const limiterOn = Layer.build(RiotRateLimiter.layerRedis({ url: redis.url, apiKey, windowPadding: 0 })).pipe(
+        Effect.map(Context.get(RiotRateLimiter.RiotRateLimiter))
+      )
+      const first = yield* limiterOn
+      const second = yield* limiterOn
+      const limitHeaders = { "x-app-rate-limit": "1:1", "x-method-rate-limit": "10:1" }
+      const answer = Effect.sync(() => ({ status: 200, headers: limitHeaders, at: Date.now() }))
+      const taught = yield* first.withPermit("americas", "match-v5.getMatch")(answer)
+      yield* Effect.sleep(Duration.millis(Math.max(0, taught.at + 1000 - Date.now())))
+      const slow = yield* Effect.fork(
+        first.withPermit("americas", "match-v5.getMatch")(Effect.delay(answer, "1500 millis"))
+      )
+      // Let the slow request reserve its slot first.
+      yield* Effect.sleep("100 millis")
+      const next = yield* second.withPermit("americas", "summoner-v4.getByPuuid")(answer)
+      const slowAnswer = yield* Fiber.join(slow)
+      // Redis keeps whole milliseconds, so the window may look one millisecond short.
+      assert.isAtLeast(next.at - slowAnswer.at, 999)
+    }).pipe(Effect.provide(NodeContext.layer)))
+
   it.scopedLive(
     "keeps 3 processes of 100 matches each at concurrency 50 within 20 per 1 s and 100 per 10 s",
     () =>
@@ -310,8 +333,15 @@ describe("RiotRateLimiter on Redis", () => {
   )
 
   describe("when Redis is lost, with waitForReconnect", () => {
+    let tickets = 0
     const reserveOne = (store: RiotRateLimiter.RateLimitStore) =>
-      store.reserve({ keys: ["americas"], now: 0, windowPaddingMillis: 0, probeLeaseMillis: 1000 })
+      store.reserve({
+        keys: ["americas"],
+        ticket: `reserveOne-${++tickets}`,
+        now: 0,
+        windowPaddingMillis: 0,
+        answerLeaseMillis: 1000
+      })
 
     it.scopedLive(
       "rides out a restart shorter than the wait: the request waits, then gets its slot",

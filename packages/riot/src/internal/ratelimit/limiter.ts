@@ -32,9 +32,9 @@ export const methodKey = (route: Routing.Route, method: string): string => `${ro
 
 /** @internal */
 export const defaults = {
-  windowPadding: Duration.millis(250),
+  windowPadding: Duration.millis(100),
   retryAfterMargin: Duration.millis(100),
-  probeLease: Duration.seconds(30)
+  answerLease: Duration.seconds(30)
 }
 
 /** One method's line of requests waiting to reserve: a turn is handed to one waiter at a time. */
@@ -53,7 +53,12 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
     const store = yield* RateLimitStore
     const windowPaddingMillis = Duration.toMillis(options.windowPadding ?? defaults.windowPadding)
     const retryAfterMarginMillis = Duration.toMillis(options.retryAfterMargin ?? defaults.retryAfterMargin)
-    const probeLeaseMillis = Duration.toMillis(options.probeLease ?? defaults.probeLease)
+    const answerLeaseMillis = Duration.toMillis(options.answerLease ?? defaults.answerLease)
+
+    // Tickets name reservations in a store that other limiters and processes may share.
+    const ticketPrefix = globalThis.crypto.randomUUID()
+    let tickets = 0
+    const nextTicket = () => `${ticketPrefix}:${++tickets}`
 
     // Requests waiting for a probe (the first request of a key whose limits
     // are still unknown) are woken by the probe's answer instead of polling.
@@ -183,19 +188,19 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
           Math.max(finishOf(appKey(route), requests, now), finishOf(methodKey(route, method), requests, now)) - now
       )
 
-    const reserve = (keys: ReadonlyArray<string>): Effect.Effect<void, RateLimitStoreError> =>
+    const reserve = (keys: ReadonlyArray<string>, ticket: string): Effect.Effect<void, RateLimitStoreError> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         const seen = answers
         return Effect.flatMap(
-          store.reserve({ keys, now, windowPaddingMillis, probeLeaseMillis }),
+          store.reserve({ keys, ticket, now, windowPaddingMillis, answerLeaseMillis }),
           (reservation) => {
             if (reservation.granted) return Effect.sync(() => recordSent(keys, now))
             const sleep = Effect.sleep(Duration.millis(reservation.retryInMillis))
             return Effect.zipRight(
-              reservation.reason === "probe"
+              reservation.reason === "probe" || reservation.reason === "unanswered"
                 ? awaitAnswerSince(seen, sleep)
                 : holdUntil(now + reservation.retryInMillis, sleep),
-              reserve(keys)
+              reserve(keys, ticket)
             )
           }
         )
@@ -238,31 +243,41 @@ export const make = (options: Options = {}): Effect.Effect<RiotRateLimiterServic
         Effect.zipRight(notify)
       )
 
+    const settle = (keys: ReadonlyArray<string>, ticket: string) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => store.settle({ keys, ticket, now }))
+
     const limiter: RiotRateLimiterService = {
       heldUntil,
       estimateWait,
       withPermit: (route, method, options) => (send) => {
         const keys = [appKey(route), methodKey(route, method)]
-        const acquire = inLine(keys[1], options?.retry === true, reserve(keys)).pipe(
-          Effect.mapError((error) =>
-            new RiotError.RateLimitStoreUnavailable({
-              endpoint: method,
-              route,
-              store: error.store,
-              detail: error.detail
-            })
+        return Effect.uninterruptibleMask((restore) => {
+          const ticket = nextTicket()
+          const acquire = inLine(keys[1], options?.retry === true, reserve(keys, ticket)).pipe(
+            Effect.mapError((error) =>
+              new RiotError.RateLimitStoreUnavailable({
+                endpoint: method,
+                route,
+                store: error.store,
+                detail: error.detail
+              })
+            ),
+            // An interruption or a lost store may land after the store granted the slot and before the
+            // answer came back: settling the ticket frees such a slot now instead of at the end of its lease.
+            Effect.onError(() => Effect.ignore(settle(keys, ticket)))
           )
-        )
-        return Effect.uninterruptibleMask((restore) =>
-          Effect.zipRight(
+          return Effect.zipRight(
             restore(acquire),
             restore(send).pipe(
               Effect.onExit((exit) =>
-                afterSend(Exit.isSuccess(exit) ? observe(route, method, exit.value) : store.release(keys))
+                afterSend(Effect.zipRight(
+                  settle(keys, ticket),
+                  Exit.isSuccess(exit) ? observe(route, method, exit.value) : store.release(keys)
+                ))
               )
             )
           )
-        )
+        })
       }
     }
     return limiter

@@ -66,6 +66,8 @@ export const make = (options: {
               counts: []
             })
         ),
+      // A ticket reserved in the lost store is unknown here and ignored: every window started full instead.
+      settle: memory.settle,
       block: memory.block,
       release: memory.release
     }

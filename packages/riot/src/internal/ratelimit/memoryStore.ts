@@ -4,8 +4,14 @@ import type { RateLimitStore, RateLimitWindow, Reservation } from "../../RiotRat
 interface KeyState {
   /** `undefined` until a response has taught this key's limits. */
   limits: ReadonlyArray<RateLimitWindow> | undefined
-  /** Reservation times, ascending. One log serves every window of the key. */
+  /**
+   * When each reserved request's slot counts as used, ascending. One log
+   * serves every window of the key. A request not answered yet is in it at
+   * the end of its lease, so it holds its slot in every window until then.
+   */
   sent: Array<number>
+  /** The log entry of each request not answered yet, by ticket. */
+  readonly unanswered: Map<string, number>
   blockedUntil: number
   /** While limits are unknown, one request (the probe) holds the key until it answers or this lease ends. */
   probeUntil: number
@@ -27,6 +33,10 @@ const firstAfter = (sorted: ReadonlyArray<number>, time: number): number => {
   return low
 }
 
+const insertSorted = (sorted: Array<number>, time: number) => {
+  sorted.splice(firstAfter(sorted, time), 0, time)
+}
+
 const spanMillis = (windowSeconds: number, paddingMillis: number) => windowSeconds * 1000 + paddingMillis
 
 /** @internal */
@@ -35,7 +45,7 @@ export const make: Effect.Effect<RateLimitStore> = Effect.sync(() => {
   const stateOf = (key: string): KeyState => {
     let state = keys.get(key)
     if (state === undefined) {
-      state = { limits: undefined, sent: [], blockedUntil: 0, probeUntil: 0 }
+      state = { limits: undefined, sent: [], unanswered: new Map(), blockedUntil: 0, probeUntil: 0 }
       keys.set(key, state)
     }
     return state
@@ -46,13 +56,17 @@ export const make: Effect.Effect<RateLimitStore> = Effect.sync(() => {
       : Math.max(0, ...state.limits.map((window) => spanMillis(window.windowSeconds, paddingMillis)))
     const expired = firstAfter(state.sent, now - horizon)
     if (expired > 0) state.sent.splice(0, expired)
+    // A lease that ended counts as the request's answer: its entry stays where it is.
+    for (const [ticket, leaseEnd] of state.unanswered) {
+      if (leaseEnd <= now) state.unanswered.delete(ticket)
+    }
   }
 
   const store: RateLimitStore = {
-    reserve: ({ keys: reserved, now, probeLeaseMillis, windowPaddingMillis }) =>
+    reserve: ({ answerLeaseMillis, keys: reserved, now, ticket, windowPaddingMillis }) =>
       Effect.sync((): Reservation => {
         let waitMillis = 0
-        let reason: "blocked" | "window" | "probe" = "window"
+        let reason: "blocked" | "window" | "probe" | "unanswered" = "window"
         const wait = (millis: number, why: typeof reason) => {
           if (millis > waitMillis) {
             waitMillis = millis
@@ -74,18 +88,34 @@ export const make: Effect.Effect<RateLimitStore> = Effect.sync(() => {
             }
             const inWindow = state.sent.length - firstAfter(state.sent, now - span)
             if (inWindow >= window.limit) {
-              // The slot frees when the entry `limit` places from the end leaves the window.
-              wait(state.sent[state.sent.length - window.limit] + span - now, "window")
+              // The slot frees when the entry `limit` places from the end leaves the window; an entry
+              // after `now` is a request still out, whose answer frees it sooner.
+              const frees = state.sent[state.sent.length - window.limit]
+              wait(frees + span - now, frees > now ? "unanswered" : "window")
             }
           }
         }
         if (waitMillis > 0) return { granted: false, retryInMillis: waitMillis, reason }
+        const leaseEnd = now + answerLeaseMillis
         for (const state of states) {
           prune(state, now, windowPaddingMillis)
-          state.sent.push(now)
-          if (state.limits === undefined) state.probeUntil = now + probeLeaseMillis
+          insertSorted(state.sent, leaseEnd)
+          state.unanswered.set(ticket, leaseEnd)
+          if (state.limits === undefined) state.probeUntil = leaseEnd
         }
         return { granted: true }
+      }),
+    settle: ({ keys: settled, now, ticket }) =>
+      Effect.sync(() => {
+        for (const state of settled.map(stateOf)) {
+          const leaseEnd = state.unanswered.get(ticket)
+          if (leaseEnd === undefined) continue
+          state.unanswered.delete(ticket)
+          // Entries of one time are alike, so the last of them stands for this request.
+          const index = firstAfter(state.sent, leaseEnd) - 1
+          if (index >= 0 && state.sent[index] === leaseEnd) state.sent.splice(index, 1)
+          insertSorted(state.sent, Math.min(now, leaseEnd))
+        }
       }),
     learn: ({ counts, key, limits, now, unannounced, windowPaddingMillis }) =>
       Effect.sync(() => {
@@ -96,7 +126,7 @@ export const make: Effect.Effect<RateLimitStore> = Effect.sync(() => {
         for (const { count, windowSeconds } of counts) {
           const known = state.sent.length - firstAfter(state.sent, now - spanMillis(windowSeconds, windowPaddingMillis))
           // The server saw more than this process sent: someone else shares the key.
-          for (let i = known; i < count; i++) state.sent.push(now)
+          for (let i = known; i < count; i++) insertSorted(state.sent, now)
         }
       }),
     block: ({ durationMillis, key, now }) =>

@@ -5,8 +5,10 @@
  *
  * Per limiter key there are two Redis keys: `...:state`, a hash of the
  * learned `limits` (absent while unknown, `""` for none), `blockedUntil`,
- * `probeUntil` and a `seq` that names log entries; and `...:log`, a sorted
- * set of reservation times (the sliding log of the in-memory store). Times
+ * `probeUntil` and a `seq` that names the log entries counts add; and
+ * `...:log`, a sorted set of the times each slot counts as used from (the
+ * sliding log of the in-memory store). A reservation's entry is named by its
+ * ticket and scored at the end of its answer lease until it is settled. Times
  * are the Redis server's `TIME` in milliseconds, so that processes whose
  * clocks disagree still agree on every window.
  *
@@ -44,23 +46,27 @@ local function append(state, log, now)
   redis.call("ZADD", log, now, string.format("%d-%d", now, seq))
 end
 
+-- A log lives until its newest entry, which may be a lease ending later, has left every window.
 local function expire(state, log, windows, padding, now)
-  redis.call("PEXPIRE", log, math.max(horizon(windows, padding), 1000))
+  local newest = redis.call("ZRANGE", log, -1, -1, "WITHSCORES")
+  local ahead = newest[2] and math.max(0, tonumber(newest[2]) - now) or 0
+  redis.call("PEXPIRE", log, math.max(horizon(windows, padding) + ahead, 1000))
   local blocked = tonumber(redis.call("HGET", state, "blockedUntil")) or 0
   redis.call("PEXPIRE", state, math.max(STATE_TTL, blocked - now + 1000))
 end
 `
 
 /**
- * KEYS: `state, log` per limiter key. ARGV: window padding, probe lease
- * (millis). Returns `{1}` when granted, else `{0, waitMillis, reason}` with
- * reason 1 blocked, 2 window, 3 probe.
+ * KEYS: `state, log` per limiter key. ARGV: window padding, answer lease
+ * (millis), ticket. Returns `{1}` when granted, else `{0, waitMillis, reason}`
+ * with reason 1 blocked, 2 window, 3 probe, 4 unanswered.
  *
  * @internal
  */
 export const reserve = `${prelude}
 local padding = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
+local ticket = ARGV[3]
 local now = now_millis()
 local wait, reason = 0, 0
 local windows_of = {}
@@ -77,10 +83,11 @@ for i = 1, #KEYS / 2 do
       if limit < 1 then
         if span > wait then wait, reason = span, 2 end
       elseif redis.call("ZCOUNT", log, "(" .. (now - span), "+inf") >= limit then
-        -- The slot frees when the entry \`limit\` places from the newest leaves the window.
+        -- The slot frees when the entry \`limit\` places from the newest leaves the window; an entry
+        -- after now is a request still out, whose answer frees it sooner.
         local entry = redis.call("ZREVRANGEBYSCORE", log, "+inf", "-inf", "WITHSCORES", "LIMIT", limit - 1, 1)
         local frees = tonumber(entry[2]) + span - now
-        if frees > wait then wait, reason = frees, 2 end
+        if frees > wait then wait, reason = frees, (tonumber(entry[2]) > now and 4 or 2) end
       end
     end
   else
@@ -93,7 +100,7 @@ if wait > 0 then return { 0, wait, reason } end
 for i = 1, #KEYS / 2 do
   local state, log = KEYS[2 * i - 1], KEYS[2 * i]
   redis.call("ZREMRANGEBYSCORE", log, "-inf", now - horizon(windows_of[i], padding))
-  append(state, log, now)
+  redis.call("ZADD", log, now + lease, ticket)
   if not windows_of[i] then redis.call("HSET", state, "probeUntil", now + lease) end
   expire(state, log, windows_of[i], padding, now)
 end
@@ -124,6 +131,21 @@ for count, seconds in string.gmatch(ARGV[4], "(%d+):(%d+)") do
 end
 local limits = redis.call("HGET", state, "limits")
 expire(state, log, limits and parse_windows(limits), padding, now)
+return 1
+`
+
+/**
+ * KEYS: the `log` of every key the ticket reserved. ARGV: ticket. A ticket
+ * whose lease has ended, or that is settled already, keeps its time.
+ *
+ * @internal
+ */
+export const settle = `${prelude}
+local now = now_millis()
+for _, log in ipairs(KEYS) do
+  local leaseEnd = tonumber(redis.call("ZSCORE", log, ARGV[1]))
+  if leaseEnd and leaseEnd > now then redis.call("ZADD", log, "XX", now, ARGV[1]) end
+end
 return 1
 `
 

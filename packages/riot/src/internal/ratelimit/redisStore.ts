@@ -30,6 +30,7 @@ interface ScriptedRedis extends Redis {
   volleyLearn(keyCount: number, ...args: ReadonlyArray<string | number>): Promise<number>
   volleyBlock(keyCount: number, ...args: ReadonlyArray<string | number>): Promise<number>
   volleyRelease(keyCount: number, ...args: ReadonlyArray<string | number>): Promise<number>
+  volleySettle(keyCount: number, ...args: ReadonlyArray<string | number>): Promise<number>
 }
 
 /** @internal */
@@ -38,15 +39,16 @@ export const defaults = {
 }
 
 /**
- * A probe of another process cannot wake this one, so a request waiting on
- * one asks again this often instead of waiting out the whole lease.
+ * An answer to another process cannot wake this one, so a request waiting on
+ * a probe or an unanswered request of another process asks again this often
+ * instead of waiting out the whole lease.
  */
-const probePollMillis = 50
+const answerPollMillis = 50
 
 /** How often a request waiting for Redis to come back asks again; ioredis reconnects on its own meanwhile. */
 const reconnectPollMillis = 100
 
-const reasons = { 1: "blocked", 2: "window", 3: "probe" } as const
+const reasons = { 1: "blocked", 2: "window", 3: "probe", 4: "unanswered" } as const
 
 /**
  * The store's name in messages: the URL without its password.
@@ -130,6 +132,7 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
     redis.defineCommand("volleyLearn", { lua: scripts.learn })
     redis.defineCommand("volleyBlock", { lua: scripts.block })
     redis.defineCommand("volleyRelease", { lua: scripts.release })
+    redis.defineCommand("volleySettle", { lua: scripts.settle })
 
     const call = <A>(operation: RateLimitStoreError["operation"], run: () => Promise<A>) =>
       Effect.tryPromise({
@@ -148,7 +151,7 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
     const knownLimits = new Map<string, ReadonlyArray<RateLimitWindow>>()
 
     const shared: RateLimitStore = {
-      reserve: ({ keys, probeLeaseMillis, windowPaddingMillis }) =>
+      reserve: ({ answerLeaseMillis, keys, ticket, windowPaddingMillis }) =>
         call(
           "reserve",
           () =>
@@ -156,7 +159,8 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
               keys.length * 2,
               ...keys.flatMap((key) => [stateKey(key), logKey(key)]),
               windowPaddingMillis,
-              probeLeaseMillis
+              answerLeaseMillis,
+              ticket
             )
         ).pipe(
           Effect.map(([granted, waitMillis, reasonCode]): Reservation => {
@@ -164,7 +168,9 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
             const reason = reasons[reasonCode as keyof typeof reasons]
             return {
               granted: false,
-              retryInMillis: reason === "probe" ? Math.min(waitMillis, probePollMillis) : waitMillis,
+              retryInMillis: reason === "probe" || reason === "unanswered"
+                ? Math.min(waitMillis, answerPollMillis)
+                : waitMillis,
               reason
             }
           })
@@ -185,6 +191,7 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
               if (limits !== undefined) knownLimits.set(key, limits)
             })
           ),
+      settle: ({ keys, ticket }) => call("settle", () => redis.volleySettle(keys.length, ...keys.map(logKey), ticket)),
       block: ({ durationMillis, key }) =>
         call("block", () => redis.volleyBlock(1, stateKey(key), Math.ceil(durationMillis))),
       release: (keys) => call("release", () => redis.volleyRelease(keys.length, ...keys.map(stateKey)))
@@ -236,6 +243,7 @@ export const make = (options: RedisOptions): Effect.Effect<RateLimitStore, RateL
     return {
       reserve: withFallback(shared.reserve, local.reserve),
       learn: withFallback(shared.learn, local.learn),
+      settle: withFallback(shared.settle, local.settle),
       block: withFallback(shared.block, local.block),
       release: withFallback(shared.release, local.release)
     }
