@@ -4,7 +4,7 @@ import * as Command from "@effect/platform/Command"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { assert, describe, it } from "@effect/vitest"
 import { MockServer } from "@volley/mock-server"
-import { Chunk, Context, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
+import { Chunk, Context, Deferred, Duration, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
 import { Redis } from "ioredis"
 import * as net from "node:net"
 import * as path from "node:path"
@@ -276,13 +276,14 @@ describe("RiotRateLimiter on Redis", () => {
       const second = yield* limiterOn
       const limitHeaders = { "x-app-rate-limit": "1:1", "x-method-rate-limit": "10:1" }
       const answer = Effect.sync(() => ({ status: 200, headers: limitHeaders, at: Date.now() }))
-      const taught = yield* first.withPermit("americas", "match-v5.getMatch")(answer)
-      yield* Effect.sleep(Duration.millis(Math.max(0, taught.at + 1000 - Date.now())))
+      yield* first.withPermit("americas", "match-v5.getMatch")(answer) // teaches the limits
+      const slowSent = yield* Deferred.make<void>()
       const slow = yield* Effect.fork(
-        first.withPermit("americas", "match-v5.getMatch")(Effect.delay(answer, "1500 millis"))
+        first.withPermit("americas", "match-v5.getMatch")(
+          Effect.zipRight(Deferred.succeed(slowSent, undefined), Effect.delay(answer, "1500 millis"))
+        )
       )
-      // Let the slow request reserve its slot first.
-      yield* Effect.sleep("100 millis")
+      yield* Deferred.await(slowSent)
       const next = yield* second.withPermit("americas", "summoner-v4.getByPuuid")(answer)
       const slowAnswer = yield* Fiber.join(slow)
       // Redis keeps whole milliseconds, so the window may look one millisecond short.
