@@ -224,6 +224,19 @@ describe("runtime (Effect 4 internals)", () => {
         assert.deepStrictEqual(ranOn, [self.id, self.id, self.id])
       }))
 
+    it.effect("hands a success straight to yield*, without the generator yielding, and yields anything else", () =>
+      Effect.gen(function*() {
+        const succeeding = runtime.fiberStep((first: number, second: number) => Effect.succeed(first + second))
+        const iterator = succeeding(1, 2)[Symbol.iterator]()
+        // the first `next` is the end of the `yield*`: nothing reaches Effect.gen
+        const result = iterator.next()
+        assert.deepStrictEqual([result.done, result.value], [true, 3])
+        const failing = runtime.fiberStep((_: number, __: number) => Effect.fail("refused"))
+        const yielded = failing(1, 2)[Symbol.iterator]().next()
+        assert.isFalse(yielded.done)
+        assert.deepStrictEqual(yield* Effect.exit(failing(1, 2)), Exit.fail("refused"))
+      }))
+
     it.effect("goes through the run loop when the scheduler asks the fiber to yield", () => {
       const { control, scheduler } = askingToYield()
       return Effect.gen(function*() {
