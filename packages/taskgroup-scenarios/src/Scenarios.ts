@@ -370,6 +370,42 @@ export const scenarios: ReadonlyArray<Scenario<unknown>> = [
     }
   }),
 
+  scenario({
+    name: "an interrupt asked for as a task ends never reaches the task its fiber runs next",
+    program: (ed) =>
+      ed.scoped(ed.gen(function*() {
+        const group = yield* ed.group<string>("g", { concurrency: 2, backlog: 4 })
+        // its child keeps its fiber from running another task, so the next task gets a fresh one
+        const first = yield* ed.createTask(
+          group,
+          ed.gen(function*() {
+            yield* ed.fork(ed.never)
+            yield* ed.sleep(1)
+            return "first"
+          })
+        )
+        const created: { waiter?: Task<string> } = {}
+        // woken by the first task's end just before the waiter, and in the same step of the group
+        const interrupter = yield* ed.fork(ed.gen(function*() {
+          yield* first.join
+          yield* created.waiter!.interrupt
+        }))
+        yield* ed.yieldNow
+        created.waiter = yield* ed.createTask(group, ed.as(first.join, "waiter"))
+        const next = yield* ed.createTask(group, ed.succeed("next"))
+        const last = yield* ed.createTask(group, ed.succeed("last"))
+        yield* ed.await(interrupter)
+        return [yield* ed.exit(next.join), yield* ed.exit(last.join)] as const
+      })),
+    check: (exit) => {
+      const result = valueOf(exit)
+      if (result === undefined) return "the scenario failed"
+      return valueOf(result[0]) === "next" && valueOf(result[1]) === "last"
+        ? undefined
+        : `next ${JSON.stringify(result[0])}, last ${JSON.stringify(result[1])}`
+    }
+  }),
+
   // permits, re-entry and forking as the caller (issue 19's hard parts, which every edition must get right)
 
   ...(["the waiting createTask", "the group's scope"] as const).map((stop) =>
