@@ -269,6 +269,103 @@ describe("runtime (Effect 4 internals)", () => {
       }))
   })
 
+  describe("isAsForked", () => {
+    /**
+     * Runs `body` on a task fiber of the caller's forker and answers
+     * `isAsForked` at its end, as the group asks it, with nobody else
+     * observing the fiber unless `observers` says so.
+     */
+    const askedAtTheEnd = (body: Effect.Effect<unknown>, observers = 1) =>
+      Effect.withFiber((caller) =>
+        Effect.callback<boolean | undefined>((resume) => {
+          const forker = runtime.forkerOf(caller, undefined)
+          const fiber = forker.forkUnstarted(Effect.void)
+          let answer: boolean | undefined
+          runtime.observe(fiber, () => resume(Effect.succeed(answer)))
+          for (let i = 1; i < observers; i++) fiber.addObserver(() => {})
+          forker.start(fiber, runtime.loopOf(body, () => void (answer = runtime.isAsForked(fiber, forker))))
+        })
+      )
+
+    it.effect("a task fiber that left nothing behind is as forked, after a scoped service and a suspension", () =>
+      Effect.gen(function*() {
+        assert.isTrue(yield* askedAtTheEnd(Effect.provideService(Effect.yieldNow, Label, "scoped")))
+        assert.isTrue(yield* askedAtTheEnd(Effect.uninterruptible(Effect.yieldNow)))
+      }))
+
+    it.effect("a task fiber that left a child fiber or an observer of its own behind is not as forked", () =>
+      Effect.gen(function*() {
+        assert.isFalse(yield* askedAtTheEnd(Effect.asVoid(Effect.forkChild(Effect.never))))
+        assert.isFalse(yield* askedAtTheEnd(Effect.void, 2))
+      }))
+
+    it.effect("a fiber of another caller's context, or of the public fallback, is not as forked", () =>
+      Effect.gen(function*() {
+        const forker = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined)))
+        const other = yield* Effect.withFiber((caller) => Effect.succeed(runtime.forkerOf(caller, undefined))).pipe(
+          Effect.provideService(Label, "other")
+        )
+        const fiber = forker.forkUnstarted(Effect.void)
+        assert.isFalse(runtime.isAsForked(fiber, other))
+        const fallback = yield* Effect.withFiber((caller) =>
+          Effect.succeed(runtime.forkerOf({
+            id: caller.id,
+            context: caller.context,
+            currentDispatcher: caller.currentDispatcher
+          } as unknown as runtime.AnyFiber, undefined))
+        )
+        assert.isFalse(fallback.reusable)
+        assert.isFalse(runtime.isAsForked(fiber, fallback))
+      }))
+  })
+
+  for (
+    const [path, loopOf] of [["Effect's frames", runtime.loopOf], ["the public fallback", runtime.matchLoop]] as const
+  ) {
+    it.effect(`${path}: loopOf runs each effect on the same fiber, hands on every exit, and ends as the last did`, () =>
+      Effect.gen(function*() {
+        const effects: Array<Effect.Effect<unknown, unknown>> = [
+          Effect.succeed(1),
+          Effect.andThen(Effect.yieldNow, Effect.fail("two")),
+          Effect.die("three"),
+          Effect.interrupt,
+          Effect.succeed(5)
+        ]
+        const seen: Array<Exit.Exit<unknown, unknown>> = []
+        const fibers = new Set<number>()
+        const onFiber = (effect: Effect.Effect<unknown, unknown>) =>
+          Effect.andThen(Effect.withFiber((fiber) => Effect.sync(() => fibers.add(fiber.id))), effect)
+        let next = 1
+        const loop = loopOf(onFiber(effects[0]), (exit) => {
+          seen.push(exit)
+          return next < effects.length ? onFiber(effects[next++]) : undefined
+        })
+        const exit = yield* Fiber.await(yield* Effect.forkChild(loop))
+        assert.deepStrictEqual(seen.map((e) => e._tag), ["Success", "Failure", "Failure", "Failure", "Success"])
+        assert.deepStrictEqual(seen[1], Exit.fail("two"))
+        assert.isTrue(Exit.hasDies(seen[2]) && Exit.hasInterrupts(seen[3]))
+        assert.strictEqual(fibers.size, 1)
+        // the fiber ends as the last effect ended, with that very exit
+        assert.strictEqual(exit, seen[4])
+        const failing = loopOf(Effect.fail("last"), () => undefined)
+        assert.deepStrictEqual(yield* Effect.exit(failing), Exit.fail("last"))
+      }))
+
+    it.effect(`${path}: an interruption of the fiber skips the loop, and the fiber ends interrupted`, () =>
+      Effect.gen(function*() {
+        let handed = 0
+        const loop = loopOf(Effect.never, () => {
+          handed++
+          return Effect.void
+        })
+        const fiber = yield* Effect.forkChild(loop)
+        yield* Effect.yieldNow
+        const exit = yield* Fiber.interrupt(fiber).pipe(Effect.andThen(Fiber.await(fiber)))
+        assert.isTrue(Exit.hasInterrupts(exit))
+        assert.strictEqual(handed, 0)
+      }))
+  }
+
   it("combineCauses and failuresOf read Effect 4's cause reasons", () => {
     const cause = runtime.combineCauses([
       Effect.runSync(Effect.exit(Effect.fail("a"))).pipe((e) => (e as Exit.Failure<never, string>).cause),

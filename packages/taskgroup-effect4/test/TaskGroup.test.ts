@@ -582,6 +582,65 @@ describe("TaskGroup (Effect 4)", () => {
       })))
   })
 
+  describe("reusing a task's fiber", () => {
+    const fiberId = Effect.withFiber((fiber) => Effect.succeed(fiber.id))
+
+    it.effect("a group with its own permits runs the next task of the same caller on the fiber of one that ended", () =>
+      Effect.gen(function*() {
+        const ranOn: Array<number> = []
+        const fiber = yield* TaskGroup.forEach(
+          Array.from({ length: 20 }, (_, i) => i),
+          (i) => Effect.andThen(Effect.tap(fiberId, (id) => Effect.sync(() => ranOn.push(id))), sleepThen(10, i)),
+          { concurrency: 3 }
+        ).pipe(Effect.forkChild)
+        yield* TestClock.adjust("70 millis")
+        const summary = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(summary.results, Array.from({ length: 20 }, (_, i) => i))
+        assert.strictEqual(ranOn.length, 20)
+        assert.strictEqual(new Set(ranOn).size, 3)
+      }))
+
+    it.effect("a task that leaves a child fiber ends with its fiber, the child is interrupted, the next gets a new fiber", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const group = yield* TaskGroup.make<string>({ concurrency: 1, backlog: 4 })
+        let childInterrupted = false
+        const first = yield* TaskGroup.createTask(
+          group,
+          Effect.gen(function*() {
+            yield* Effect.forkChild(
+              Effect.onInterrupt(Effect.never, () => Effect.sync(() => (childInterrupted = true)))
+            )
+            yield* Effect.yieldNow
+            return String(yield* fiberId)
+          })
+        )
+        // each suspends before it ends, so that it ends outside the group's steps, where a fiber is handed on
+        const suspended = Effect.andThen(Effect.yieldNow, Effect.map(fiberId, String))
+        const second = yield* TaskGroup.createTask(group, suspended)
+        const third = yield* TaskGroup.createTask(group, suspended)
+        const [firstOn, secondOn, thirdOn] = [yield* first.join, yield* second.join, yield* third.join]
+        assert.isTrue(childInterrupted)
+        assert.notStrictEqual(firstOn, secondOn)
+        // the second task left nothing behind, and the third is of the same caller
+        assert.strictEqual(secondOn, thirdOn)
+      })))
+
+    it.effect("a task of another caller, with another context, never runs on a fiber of this caller's tasks", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const Label = Context.Reference<string>("test/reuse/Label", { defaultValue: () => "none" })
+        const group = yield* TaskGroup.make<string>({ concurrency: 1, backlog: 4 })
+        const probe = Effect.gen(function*() {
+          yield* Effect.yieldNow
+          return `${yield* fiberId}/${yield* Label}`
+        })
+        const first = yield* TaskGroup.createTask(group, probe)
+        const second = yield* TaskGroup.createTask(group, probe).pipe(Effect.provideService(Label, "other"))
+        const [firstOn, secondOn] = [yield* first.join, yield* second.join]
+        assert.notStrictEqual(firstOn.split("/")[0], secondOn.split("/")[0])
+        assert.deepStrictEqual([firstOn.split("/")[1], secondOn.split("/")[1]], ["none", "other"])
+      })))
+  })
+
   describe("observing", () => {
     it.effect("changes streams the counters until the group closes", () =>
       Effect.scoped(Effect.gen(function*() {

@@ -75,6 +75,8 @@ export interface Forker {
   readonly start: (fiber: Fiber.Fiber<unknown, unknown>, effect: Effect.Effect<unknown, unknown, any>) => void
   /** Runs an effect that never suspends (such as a semaphore's release) to its end, as the caller. */
   readonly runSync: (effect: Effect.Effect<unknown>) => void
+  /** Whether its fibers are Effect 4.1's own, which `isAsForked` can check. */
+  readonly reusable: boolean
 }
 
 const startNothing = () => {}
@@ -132,7 +134,8 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
       },
       forkUnstarted,
       start,
-      runSync
+      runSync,
+      reusable: true
     }
   }
   const fork = <A, E>(effect: Effect.Effect<A, E, any>) =>
@@ -143,7 +146,8 @@ export const forkerOf = (caller: AnyFiber, previous: Forker | undefined): Forker
     fork,
     forkUnstarted: fork,
     start: startNothing,
-    runSync
+    runSync,
+    reusable: false
   }
 }
 
@@ -171,6 +175,45 @@ export const observe = <A, E>(fiber: Fiber.Fiber<A, E>, observer: (exit: Exit.Ex
   } else {
     fiber.addObserver(observer)
   }
+}
+
+/** The fields of Effect 4.1's `FiberImpl` that tell whether a fiber is still as it was forked. */
+interface ForkedInternals {
+  readonly interruptible: boolean
+  readonly _interruptedCause: unknown
+  readonly _deferredInterrupt: boolean
+  readonly _children: Set<unknown> | undefined
+  readonly _observers: Array<unknown> | undefined
+  readonly _stack: Array<unknown>
+}
+
+/**
+ * Whether `fiber`, the running fiber of a task that has just ended, is
+ * exactly as `forker` forked it, so that it may run another task of the
+ * same caller as a fresh fork would: the same context (a `Context` is
+ * immutable, so the same object is the same services and references; a
+ * task's own `provideService` has been undone by now), interruptible, no
+ * interruption asked for or pending, no child fiber, nothing on its stack
+ * below the task, and no observer but the group's own, so that nobody who
+ * observes it through a handle of their own sees it run another task.
+ * (An interruption of the fiber skips the loop that asks, see `loopOf`, so
+ * the interruption fields are read only in case Effect ever stops skipping
+ * it.) When Effect's internals are not as expected the answer is no, and
+ * every task gets a fiber of its own.
+ *
+ * One thing no check can see: a handle to its own fiber that a task took
+ * (`Fiber.getCurrent`, `Effect.withFiber`) and kept past its end, which
+ * would then speak for a later task, as on the Effect 3 edition.
+ *
+ * @internal
+ */
+export const isAsForked = (fiber: AnyFiber, forker: Forker): boolean => {
+  if (!forker.reusable || fiber.context !== forker.context) return false
+  const internals = fiber as unknown as Partial<ForkedInternals>
+  return internals.interruptible === true && internals._interruptedCause === undefined &&
+    internals._deferredInterrupt === false && (internals._children === undefined || internals._children.size === 0) &&
+    internals._observers !== undefined && internals._observers.length === 1 &&
+    internals._stack !== undefined && internals._stack.length === 0
 }
 
 /**
@@ -301,6 +344,17 @@ const mayStepInline = (fiber: AnyFiber): boolean => {
 
 /** Effect 4.1's key of a primitive effect's evaluation, which its run loop calls with the running fiber. */
 const evaluateKey = "~effect/Effect/evaluate"
+/** Effect 4.1's keys of a stack frame's continuations, on success and on failure, which its run loop calls. */
+const successContKey = "~effect/Effect/successCont"
+const failureContKey = "~effect/Effect/failureCont"
+
+/** The prototype of Effect 4.1's primitive effects, or `undefined` where it is not as expected. */
+const primitiveProto = (): Record<string, unknown> | undefined => {
+  const proto = Object.getPrototypeOf(Effect.withFiber(() => Effect.void)) as Record<string, unknown> | null
+  return proto !== null && typeof proto[evaluateKey] === "function" && Object.hasOwn(proto, Symbol.iterator)
+    ? proto
+    : undefined
+}
 
 /**
  * `(first, second) => Effect.withFiber((fiber) => body(first, second, fiber))`,
@@ -331,11 +385,8 @@ const evaluateKey = "~effect/Effect/evaluate"
 export const fiberStep = <F, S, A, E, R>(
   body: (first: F, second: S, fiber: AnyFiber) => Effect.Effect<A, E, R>
 ): (first: F, second: S) => Effect.Effect<A, E, R> => {
-  const template = Effect.withFiber(() => Effect.void)
-  const proto = Object.getPrototypeOf(template) as Record<string, unknown> | null
-  if (proto === null || typeof proto[evaluateKey] !== "function" || !Object.hasOwn(proto, Symbol.iterator)) {
-    return (first, second) => Effect.withFiber((fiber) => body(first, second, fiber))
-  }
+  const proto = primitiveProto()
+  if (proto === undefined) return (first, second) => Effect.withFiber((fiber) => body(first, second, fiber))
   class FiberStep {
     /**
      * Its own iterator's state, as `SingleShotGen` keeps it, so that `yield*`
@@ -391,4 +442,99 @@ export const fiberStep = <F, S, A, E, R>(
     }
   })
   return (first, second) => new FiberStep(first, second) as unknown as Effect.Effect<A, E, R>
+}
+
+/** The part of Effect 4.1's `FiberImpl` that a frame of its own is pushed on. */
+interface StackInternals {
+  readonly _stack: Array<unknown>
+}
+
+/**
+ * An effect that runs `first`, hands its exit to `ended`, and runs the
+ * effect that `ended` returns next in the same way, on the same fiber, until
+ * `ended` returns `undefined`: it then ends as the last effect ended, with
+ * that very `Exit`. `ended` is called as `Effect.matchCauseEffect` calls its
+ * handlers: on a failure too, but an interruption of the fiber skips it,
+ * and the fiber ends interrupted.
+ *
+ * With Effect 4.1's primitives the loop is one frame of its own on the
+ * fiber's stack, pushed again for each effect it runs, rather than a
+ * `matchCauseEffect` per effect: that cost each task on a reused fiber a
+ * new effect, a read of each handler's `length` through a native getter,
+ * and stores under keys V8 sees on every kind of effect, and in all more
+ * than the fresh fiber it saved. The `Exit` that ended an effect is handed
+ * on as it is, where the run loop passes it.
+ *
+ * @internal
+ */
+export const loopOf = (
+  first: Effect.Effect<unknown, unknown, any>,
+  ended: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<unknown, unknown, any> | undefined
+): Effect.Effect<unknown, unknown, any> => {
+  const proto = loopProto()
+  if (proto === undefined) return matchLoop(first, ended)
+  const loop = Object.create(proto) as Loop
+  loop.pending = first
+  loop.ended = ended
+  return loop as unknown as Effect.Effect<unknown, unknown, any>
+}
+
+interface Loop {
+  pending: Effect.Effect<unknown, unknown, any> | undefined
+  ended: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<unknown, unknown, any> | undefined
+}
+
+/**
+ * `loopOf` through the public API alone, for when Effect's primitives are
+ * not as expected.
+ *
+ * @internal
+ */
+export const matchLoop = (
+  effect: Effect.Effect<unknown, unknown, any>,
+  ended: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<unknown, unknown, any> | undefined
+): Effect.Effect<unknown, unknown, any> => {
+  const after = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, any> => {
+    const next = ended(exit)
+    return next === undefined ? exit : Effect.matchCauseEffect(next, handlers)
+  }
+  const handlers = {
+    onSuccess: (value: unknown): Effect.Effect<unknown, unknown, any> => after(Exit.succeed(value)),
+    onFailure: (cause: Cause.Cause<unknown>): Effect.Effect<unknown, unknown, any> => after(Exit.failCause(cause))
+  }
+  return Effect.matchCauseEffect(effect, handlers)
+}
+
+let loopPrototype: object | undefined | null = null
+
+const loopProto = (): object | undefined => {
+  if (loopPrototype !== null) return loopPrototype
+  const proto = primitiveProto()
+  if (proto === undefined) return loopPrototype = undefined
+  const after = (loop: Loop, exit: Exit.Exit<unknown, unknown>) => {
+    const next = loop.ended(exit)
+    if (next === undefined) return exit
+    loop.pending = next
+    return loop
+  }
+  return loopPrototype = Object.create(proto, {
+    [evaluateKey]: {
+      value(this: Loop, fiber: AnyFiber) {
+        ;(fiber as unknown as StackInternals)._stack.push(this)
+        const effect = this.pending
+        this.pending = undefined
+        return effect
+      }
+    },
+    [successContKey]: {
+      value(this: Loop, value: unknown, _fiber: AnyFiber, exit?: Exit.Exit<unknown, unknown>) {
+        return after(this, exit ?? Exit.succeed(value))
+      }
+    },
+    [failureContKey]: {
+      value(this: Loop, cause: Cause.Cause<unknown>, _fiber: AnyFiber, exit?: Exit.Exit<unknown, unknown>) {
+        return after(this, exit ?? Exit.failCause(cause))
+      }
+    }
+  }) as object
 }

@@ -33,7 +33,10 @@ import * as runtime from "./runtime.js"
  * A task's fiber is made and registered inside a step, and started outside
  * it: on the scheduler when its caller's `createTask` or `forEach` started
  * it, right after the step when it took the permit of a task that ended
- * (see `start`). Either way a start is state in the step, never a call.
+ * (see `start`). Either way a start is state in the step, never a call. In
+ * a group with its own permits, the fiber of a task that ended may go on to
+ * run the next task of the same caller, right after the step that handed
+ * it over (see `TaskRunner`).
  */
 
 /** @internal */
@@ -165,6 +168,11 @@ class Steps {
     if (this.depth === 0 && this.count > 0) this.drain()
   }
 
+  /** Whether a step, or the calls after one, are under way. */
+  get busy(): boolean {
+    return this.depth > 0
+  }
+
   later(call: () => void): void {
     this.calls[this.count++] = call
     if (this.depth === 0) this.drain()
@@ -241,7 +249,7 @@ class TaskRecord<A, E> implements TaskGroup.Task<A, E> {
         if (this.exit !== undefined) return
         if (this.fiber !== undefined) {
           const fiber = this.fiber
-          group.steps.later(() => runtime.interruptNow(fiber, caller.id))
+          group.steps.later(() => interruptIfRunning(this, fiber, caller.id))
         } else dropQueued(group, this, caller.id)
       })
       return Effect.asVoid(this.await)
@@ -573,13 +581,99 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
  * its code never runs inside a step of the group.
  */
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
-  const effect = task.effect!
+  let effect = task.effect!
+  let observer: (exit: Exit.Exit<any, any>) => void
+  let runner: TaskRunner | undefined
+  if (group.capacity !== undefined && task.forker.reusable) {
+    runner = new TaskRunner(group, task)
+    effect = runtime.loopOf(effect, runner.ended)
+    observer = runner.fiberEnded
+  } else {
+    observer = (exit) => onTaskExit(group, task, exit)
+  }
   const fiber = when === "scheduled" ? task.forker.fork(effect) : task.forker.forkUnstarted(effect)
   task.fiber = fiber
+  if (runner !== undefined) runner.fiber = fiber
   group.running.add(task)
-  runtime.observe(fiber, (exit) => onTaskExit(group, task, exit))
-  if (when === "scheduled") task.effect = undefined
-  else group.steps.startLater(task)
+  runtime.observe(fiber, observer)
+  if (when === "scheduled") {
+    task.effect = undefined
+  } else {
+    task.effect = effect
+    group.steps.startLater(task)
+  }
+}
+
+/**
+ * The fiber of a task in a group with its own permits, which may go on to
+ * run the next task of the same caller instead of ending and leaving it a
+ * new fiber: a fiber and its start and end are most of what a task costs.
+ * It does so only when the fiber is exactly as it was forked (see
+ * `runtime.isAsForked`) and the group can hand it the next task in a step
+ * of its own (see `takeOver`); otherwise the fiber ends as a fiber per task
+ * would, and the next task gets a fresh one. The fiber then ends as its
+ * last task ended, for its observer to record.
+ */
+class TaskRunner {
+  fiber: Fiber.Fiber<unknown, unknown> | undefined = undefined
+  constructor(readonly group: TaskGroupImpl<any, any>, public current: TaskRecord<any, any>) {}
+
+  readonly ended = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, any> | undefined => {
+    const task = this.current
+    const fiber = this.fiber!
+    const next = runtime.isAsForked(fiber, task.forker) ? takeOver(this.group, task, exit, fiber) : undefined
+    if (next === undefined) return undefined
+    this.current = next
+    const effect = next.effect
+    next.effect = undefined
+    return effect
+  }
+
+  readonly fiberEnded = (exit: Exit.Exit<any, any>): void => onTaskExit(this.group, this.current, exit)
+}
+
+/**
+ * Ends `task` and hands its fiber and permit to the next task when that one
+ * comes from the same caller; `undefined` when it cannot. Only from outside
+ * any step and its calls: then the next task starts right after this step,
+ * as it would on a fiber of its own, and never between the calls another
+ * step left, one of which may be an interrupt of `task` itself (scenario
+ * "an interrupt asked for as a task ends never reaches the task its fiber
+ * runs next"; `interruptIfRunning` guards the same, and the scenario fails
+ * only with both guards gone). A failure that fails the group ends the
+ * fiber with the task, as a fiber per task would.
+ */
+const takeOver = (
+  group: TaskGroupImpl<any, any>,
+  task: TaskRecord<any, any>,
+  exit: Exit.Exit<any, any>,
+  fiber: Fiber.Fiber<unknown, unknown>
+): TaskRecord<any, any> | undefined => {
+  if (
+    group.steps.busy || group.interrupting ||
+    (group.strategy === "interrupt" && Exit.isFailure(exit) && runtime.exitKind(exit) === "failed")
+  ) return undefined
+  group.steps.enter()
+  try {
+    const next = nextToStart(group, task.forker)
+    if (next === undefined) return undefined
+    group.running.delete(task)
+    task.fiber = undefined
+    record(group, task, exit)
+    next.fiber = fiber
+    group.running.add(next)
+    admitProducers(group)
+    notifyStats(group)
+    settle(group)
+    return next
+  } finally {
+    group.steps.exit()
+  }
+}
+
+/** Interrupts `task` on `fiber`, unless it has ended since the interrupt was asked for. */
+const interruptIfRunning = (task: TaskRecord<any, any>, fiber: Fiber.Fiber<unknown, unknown>, as: number): void => {
+  if (task.fiber === fiber) runtime.interruptNow(fiber, as)
 }
 
 /** A task's life ends: its fiber and every fiber it forked are done. */
@@ -663,12 +757,18 @@ const admitProducers = (group: TaskGroupImpl<any, any>): void => {
  * else a waiting `createTask` call (whose task is admitted and started at
  * once, as with a backlog of 0), else the next item of a `forEach`.
  */
-const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | undefined => {
+const nextToStart = (
+  group: TaskGroupImpl<any, any>,
+  sameCallerAs?: runtime.Forker
+): TaskRecord<any, any> | undefined => {
   if (group.interrupting) return undefined
-  if (group.queued.length > 0) return group.queued.shift()
+  if (group.queued.length > 0) {
+    return sameCallerAs === undefined || group.queued.first!.forker === sameCallerAs ? group.queued.shift() : undefined
+  }
   if (group.phase !== "open") return undefined
   // checked first: a `shift` of the empty line, once per task of a `forEach`, showed in its profile
   if (group.producers.length > 0) {
+    if (sameCallerAs !== undefined && group.producers[0].forker !== sameCallerAs) return undefined
     const producer = group.producers.shift()!
     const task = admit(group, producer.effect, producer.forker)
     const resume = producer.resume!
@@ -677,7 +777,9 @@ const nextToStart = (group: TaskGroupImpl<any, any>): TaskRecord<any, any> | und
   }
   // a source whose items are used up leaves the line, and the next one is asked
   while (group.sources.length > 0) {
-    const task = takeFrom(group, group.sources[0])
+    const source = group.sources[0]
+    if (sameCallerAs !== undefined && source.forker !== sameCallerAs) return undefined
+    const task = takeFrom(group, source)
     if (task !== undefined) return task
   }
   return undefined
@@ -805,7 +907,7 @@ const interruptEverything = (group: TaskGroupImpl<any, any>): void => {
   }
   for (const task of group.running.toArray()) {
     const fiber = task.fiber!
-    group.steps.later(() => runtime.interruptNow(fiber, group.interruptAs))
+    group.steps.later(() => interruptIfRunning(task, fiber, group.interruptAs))
   }
   stopWaitingIfUnneeded(group)
   notifyStats(group)
