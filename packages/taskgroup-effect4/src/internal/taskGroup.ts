@@ -755,7 +755,8 @@ const admitProducers = (group: TaskGroupImpl<any, any>): void => {
 /**
  * The next task that a freed permit should go to: the oldest queued task,
  * else a waiting `createTask` call (whose task is admitted and started at
- * once, as with a backlog of 0), else the next item of a `forEach`.
+ * once, as with a backlog of 0), else the next item of a `forEach`. With
+ * `sameCallerAs`, only if that next one is of that caller (see `takeOver`).
  */
 const nextToStart = (
   group: TaskGroupImpl<any, any>,
