@@ -4,7 +4,7 @@
  * Effect 4 behaviours the design rests on.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Context, Effect, Exit, Fiber, Option, Scheduler, Semaphore } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Option, Scheduler, Semaphore } from "effect"
 import * as runtime from "../src/internal/runtime.js"
 
 const freePermits = (semaphore: Semaphore.Semaphore, permits: number) =>
@@ -319,10 +319,13 @@ describe("runtime (Effect 4 internals)", () => {
       }))
   })
 
-  for (
-    const [path, loopOf] of [["Effect's frames", runtime.loopOf], ["the public fallback", runtime.matchLoop]] as const
-  ) {
-    it.effect(`${path}: loopOf runs each effect on the same fiber, hands on every exit, and ends as the last did`, () =>
+  describe("loopOf", () => {
+    const loopOf = runtime.loopOf
+    it("finds Effect's primitives as it needs them", () => {
+      assert.isTrue(runtime.canLoop())
+    })
+
+    it.effect("runs each effect on the same fiber, hands on every exit, and ends as the last did", () =>
       Effect.gen(function*() {
         const effects: Array<Effect.Effect<unknown, unknown>> = [
           Effect.succeed(1),
@@ -351,7 +354,7 @@ describe("runtime (Effect 4 internals)", () => {
         assert.deepStrictEqual(yield* Effect.exit(failing), Exit.fail("last"))
       }))
 
-    it.effect(`${path}: an interruption of the fiber skips the loop, and the fiber ends interrupted`, () =>
+    it.effect("an interruption of the fiber skips the loop, and the fiber ends interrupted", () =>
       Effect.gen(function*() {
         let handed = 0
         const loop = loopOf(Effect.never, () => {
@@ -364,7 +367,22 @@ describe("runtime (Effect 4 internals)", () => {
         assert.isTrue(Exit.hasInterrupts(exit))
         assert.strictEqual(handed, 0)
       }))
-  }
+
+    it.effect("an effect that fails in an uninterruptible region as its fiber is interrupted keeps its failure", () =>
+      Effect.gen(function*() {
+        const failing = Effect.uninterruptible(Effect.andThen(Effect.yieldNow, Effect.fail("boom")))
+        const ends = [failing, loopOf(failing, () => undefined)]
+        const exits: Array<Exit.Exit<unknown, unknown>> = []
+        for (const effect of ends) {
+          const fiber = yield* Effect.forkChild(effect)
+          yield* Effect.yieldNow
+          fiber.interruptUnsafe()
+          exits.push(yield* Fiber.await(fiber))
+        }
+        // as on a fiber of its own: the loop's frame is no recovery handler whose skip drops failures
+        assert.deepStrictEqual(exits.map((exit) => Exit.isFailure(exit) && Cause.hasFails(exit.cause)), [true, true])
+      }))
+  })
 
   it("combineCauses and failuresOf read Effect 4's cause reasons", () => {
     const cause = runtime.combineCauses([

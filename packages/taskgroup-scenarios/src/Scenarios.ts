@@ -406,6 +406,29 @@ export const scenarios: ReadonlyArray<Scenario<unknown>> = [
     }
   }),
 
+  scenario({
+    name: "a task that fails in an uninterruptible region as it is interrupted keeps its failure",
+    program: (ed) =>
+      ed.scoped(ed.gen(function*() {
+        const group = yield* ed.group<string>("g", { concurrency: 1, backlog: 2 })
+        yield* ed.createTask(group, ed.as(ed.sleep(1), "first"))
+        // runs on the fiber the first task leaves, where one is handed on
+        const failing = yield* ed.createTask(group, ed.uninterruptible(ed.andThen(ed.sleep(4), ed.fail("boom"))))
+        yield* ed.fork(ed.andThen(ed.sleep(3), failing.interrupt))
+        const exit = yield* ed.exit(failing.join)
+        yield* ed.join(group)
+        return { exit, stats: yield* ed.stats(group) }
+      })),
+    check: (exit) => {
+      const result = valueOf(exit)
+      if (result === undefined) return "the scenario failed"
+      const ended = result.exit
+      return ended._tag === "Failure" && ended.failures.includes("boom") && result.stats.failed === 1
+        ? undefined
+        : `the task ended ${JSON.stringify(ended)}, stats ${JSON.stringify(result.stats)}`
+    }
+  }),
+
   // permits, re-entry and forking as the caller (issue 19's hard parts, which every edition must get right)
 
   ...(["the waiting createTask", "the group's scope"] as const).map((stop) =>

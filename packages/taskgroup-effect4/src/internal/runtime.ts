@@ -347,6 +347,8 @@ const evaluateKey = "~effect/Effect/evaluate"
 /** Effect 4.1's keys of a stack frame's continuations, on success and on failure, which its run loop calls. */
 const successContKey = "~effect/Effect/successCont"
 const failureContKey = "~effect/Effect/failureCont"
+/** Effect 4.1's key of a primitive's name, whose presence on a frame makes it a recovery handler. */
+const identifierKey = "~effect/Effect/identifier"
 
 /** The prototype of Effect 4.1's primitive effects, or `undefined` where it is not as expected. */
 const primitiveProto = (): Record<string, unknown> | undefined => {
@@ -455,7 +457,9 @@ interface StackInternals {
  * `ended` returns `undefined`: it then ends as the last effect ended, with
  * that very `Exit`. `ended` is called as `Effect.matchCauseEffect` calls its
  * handlers: on a failure too, but an interruption of the fiber skips it,
- * and the fiber ends interrupted.
+ * and the fiber ends interrupted. Only where `canLoop()`: elsewhere each
+ * task keeps a fiber of its own (the public `matchCauseEffect` is no
+ * fallback: see `loopProto`).
  *
  * With Effect 4.1's primitives the loop is one frame of its own on the
  * fiber's stack, pushed again for each effect it runs, rather than a
@@ -471,9 +475,7 @@ export const loopOf = (
   first: Effect.Effect<unknown, unknown, any>,
   ended: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<unknown, unknown, any> | undefined
 ): Effect.Effect<unknown, unknown, any> => {
-  const proto = loopProto()
-  if (proto === undefined) return matchLoop(first, ended)
-  const loop = Object.create(proto) as Loop
+  const loop = Object.create(loopProto()!) as Loop
   loop.pending = first
   loop.ended = ended
   return loop as unknown as Effect.Effect<unknown, unknown, any>
@@ -485,39 +487,38 @@ interface Loop {
 }
 
 /**
- * `loopOf` through the public API alone, for when Effect's primitives are
- * not as expected.
+ * Whether Effect's primitives are as `loopOf` needs them.
  *
  * @internal
  */
-export const matchLoop = (
-  effect: Effect.Effect<unknown, unknown, any>,
-  ended: (exit: Exit.Exit<unknown, unknown>) => Effect.Effect<unknown, unknown, any> | undefined
-): Effect.Effect<unknown, unknown, any> => {
-  const after = (exit: Exit.Exit<unknown, unknown>): Effect.Effect<unknown, unknown, any> => {
-    const next = ended(exit)
-    return next === undefined ? exit : Effect.matchCauseEffect(next, handlers)
-  }
-  const handlers = {
-    onSuccess: (value: unknown): Effect.Effect<unknown, unknown, any> => after(Exit.succeed(value)),
-    onFailure: (cause: Cause.Cause<unknown>): Effect.Effect<unknown, unknown, any> => after(Exit.failCause(cause))
-  }
-  return Effect.matchCauseEffect(effect, handlers)
-}
+export const canLoop = (): boolean => loopProto() !== undefined
 
 let loopPrototype: object | undefined | null = null
 
+/**
+ * The loop's frame is a primitive without a name. An interruption that
+ * skips a frame with a name (a recovery handler, such as `matchCauseEffect`)
+ * drops the typed failures from its cause, and the loop is no handler of
+ * the task's: a task that fails in an uninterruptible region as it is
+ * interrupted must end with its failure and the interruption, as on a fiber
+ * of its own (test "a task that fails in an uninterruptible region as it is
+ * interrupted keeps its failure").
+ */
 const loopProto = (): object | undefined => {
   if (loopPrototype !== null) return loopPrototype
   const proto = primitiveProto()
   if (proto === undefined) return loopPrototype = undefined
+  const unnamed = Object.create(Object.getPrototypeOf(proto)) as Record<PropertyKey, unknown>
+  for (const key of Reflect.ownKeys(proto)) {
+    if (key !== identifierKey) Object.defineProperty(unnamed, key, Object.getOwnPropertyDescriptor(proto, key)!)
+  }
   const after = (loop: Loop, exit: Exit.Exit<unknown, unknown>) => {
     const next = loop.ended(exit)
     if (next === undefined) return exit
     loop.pending = next
     return loop
   }
-  return loopPrototype = Object.create(proto, {
+  return loopPrototype = Object.create(unnamed, {
     [evaluateKey]: {
       value(this: Loop, fiber: AnyFiber) {
         ;(fiber as unknown as StackInternals)._stack.push(this)

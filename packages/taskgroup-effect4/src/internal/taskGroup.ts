@@ -581,21 +581,15 @@ const admit = <A, E>(group: TaskGroupImpl<any, any>, effect: Effect.Effect<A, E,
  * its code never runs inside a step of the group.
  */
 const start = (group: TaskGroupImpl<any, any>, task: TaskRecord<any, any>, when: "scheduled" | "afterStep"): void => {
-  let effect = task.effect!
-  let observer: (exit: Exit.Exit<any, any>) => void
-  let runner: TaskRunner | undefined
-  if (group.capacity !== undefined && task.forker.reusable) {
-    runner = new TaskRunner(group, task)
-    effect = runtime.loopOf(effect, runner.ended)
-    observer = runner.fiberEnded
-  } else {
-    observer = (exit) => onTaskExit(group, task, exit)
-  }
+  const runner = group.capacity !== undefined && task.forker.reusable && runtime.canLoop()
+    ? new TaskRunner(group, task)
+    : undefined
+  const effect = runner === undefined ? task.effect! : runtime.loopOf(task.effect!, runner.ended)
   const fiber = when === "scheduled" ? task.forker.fork(effect) : task.forker.forkUnstarted(effect)
   task.fiber = fiber
   if (runner !== undefined) runner.fiber = fiber
   group.running.add(task)
-  runtime.observe(fiber, observer)
+  runtime.observe(fiber, runner === undefined ? (exit) => onTaskExit(group, task, exit) : runner.fiberEnded)
   if (when === "scheduled") {
     task.effect = undefined
   } else {
